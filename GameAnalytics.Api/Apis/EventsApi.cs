@@ -1,0 +1,123 @@
+using System.Text.Json;
+using GameAnalytics.Api.Collector;
+using GameAnalytics.Api.Kafka;
+using GameAnalytics.Events.Envelope;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace GameAnalytics.Api.Apis;
+
+public static class EventsApi
+{
+    public static IEndpointRouteBuilder MapEventsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/v1").WithTags("Events");
+
+        api.MapPost("/events", IngestAsync)
+            .WithName("IngestEvents")
+            .WithSummary("Send one event, or an array of up to 1,000 events")
+            .WithDescription(
+                "Answers 202 with a result per event once Kafka has acknowledged every valid one. " +
+                "Invalid events are rejected with a reason and the others still land. " +
+                "503 with Retry-After means Kafka did not acknowledge: retry with the same event_id values.")
+            .Accepts<IngestEvent[]>("application/json")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+
+        return app;
+    }
+
+    internal static async Task<Results<Accepted<IngestResponse>, ProblemHttpResult>> IngestAsync(
+        HttpContext context,
+        EventFactory factory,
+        EventPublisher publisher,
+        IOptions<CollectorOptions> options,
+        TimeProvider clock,
+        CancellationToken cancellationToken)
+    {
+        var limits = options.Value;
+        if (!context.Request.HasJsonContentType())
+        {
+            return Problems.UnsupportedMediaType("Send events as JSON with Content-Type: application/json.");
+        }
+
+        var read = await JsonRequestBody.ReadAsync(context.Request, limits.MaxBodyBytes, cancellationToken);
+        if (read.IsTooLarge)
+        {
+            return Problems.TooLarge($"The body is larger than {limits.MaxBodyBytes} bytes. Send fewer events per request.");
+        }
+
+        using var body = read.Body;
+        if (body is null)
+        {
+            return Problems.BadRequest(read.Error!);
+        }
+
+        var root = body.Root;
+        var isBatch = root.ValueKind == JsonValueKind.Array;
+        var count = isBatch ? root.GetArrayLength() : 1;
+        if (isBatch && count == 0)
+        {
+            return Problems.BadRequest("The batch is empty: send at least one event.");
+        }
+
+        if (count > limits.MaxBatchEvents)
+        {
+            return Problems.TooLarge($"The batch has {count} events; at most {limits.MaxBatchEvents} are accepted per request.");
+        }
+
+        var request = RequestMetadata.From(context.Request, limits, clock);
+        var results = new EventResult[count];
+        var valid = new List<EventEnvelope>(count);
+        var validIndexes = new List<int>(count);
+        var index = 0;
+        foreach (var element in isBatch ? root.EnumerateArray() : Single(root))
+        {
+            if (factory.TryCreate(element, request, out var envelope, out var reason))
+            {
+                valid.Add(envelope);
+                validIndexes.Add(index);
+            }
+            else
+            {
+                results[index] = new EventResult(index, EventResult.RejectedStatus, null, reason);
+            }
+
+            index++;
+        }
+
+        if (valid.Count == 0)
+        {
+            return isBatch
+                ? Problems.BadRequest("No event in the batch is valid; see results.", new Dictionary<string, object?> { ["results"] = results })
+                : Problems.BadRequest(results[0].Reason!, new Dictionary<string, object?> { ["allowed_event_types"] = factory.Catalog.Names });
+        }
+
+        var published = await publisher.PublishAsync(valid, cancellationToken);
+        for (var i = 0; i < valid.Count; i++)
+        {
+            var error = published.ErrorAt(i);
+            results[validIndexes[i]] = error is null
+                ? new EventResult(validIndexes[i], EventResult.AcceptedStatus, valid[i].EventId, null)
+                : new EventResult(validIndexes[i], EventResult.FailedStatus, valid[i].EventId, $"Kafka did not acknowledge the event: {error.Reason}");
+        }
+
+        if (!published.AllPersisted)
+        {
+            return Problems.Unavailable(
+                context,
+                limits.RetryAfter,
+                $"Kafka did not acknowledge {published.FailedCount} of {valid.Count} valid events ({published.FirstError?.Reason}). Retry them with the same event_id.",
+                new Dictionary<string, object?> { ["results"] = results });
+        }
+
+        return TypedResults.Accepted((string?)null, new IngestResponse(valid.Count, count - valid.Count, results));
+    }
+
+    private static IEnumerable<JsonElement> Single(JsonElement element)
+    {
+        yield return element;
+    }
+}

@@ -1,0 +1,61 @@
+using GameAnalytics.Api.Collector;
+using GameAnalytics.Api.Kafka;
+using GameAnalytics.Events.Catalog;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace GameAnalytics.Api.Apis;
+
+/// <summary>The original game API's routes: one event per request, the user in the Host header.</summary>
+public static class GameApi
+{
+    internal sealed record GameRoute(string Path, string EventType, string Response);
+
+    internal static readonly GameRoute[] Routes =
+    [
+        new("/", EventTypes.Default, "This is the default response!\n"),
+        new("/purchase_a_sword", EventTypes.PurchaseSword, "Sword Purchased!\n"),
+        new("/join_guild", EventTypes.JoinGuild, "Guild Joined!\n"),
+        new("/slay_a_dragon", EventTypes.SlayDragon, "Dragon Slayed!\n"),
+        new("/catch_a_butterfly", EventTypes.CatchButterfly, "Butterfly Captured!\n"),
+    ];
+
+    public static IEndpointRouteBuilder MapGameApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("").WithTags("Game (original routes)");
+
+        foreach (var route in Routes)
+        {
+            api.MapMethods(route.Path, [HttpMethods.Get, HttpMethods.Post], (HttpContext context, EventFactory factory, EventPublisher publisher, IOptions<CollectorOptions> options, TimeProvider clock, CancellationToken cancellationToken) =>
+                    RecordAsync(route, context, factory, publisher, options.Value, clock, cancellationToken))
+                .WithName(route.EventType == EventTypes.Default ? "Default" : route.Path.TrimStart('/'))
+                .WithSummary($"Record a {route.EventType} event for the user named by the Host header")
+                .Produces<string>(StatusCodes.Status200OK, "text/plain")
+                .ProducesProblem(StatusCodes.Status400BadRequest)
+                .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        }
+
+        return app;
+    }
+
+    private static async Task<Results<ContentHttpResult, ProblemHttpResult>> RecordAsync(
+        GameRoute route,
+        HttpContext context,
+        EventFactory factory,
+        EventPublisher publisher,
+        CollectorOptions options,
+        TimeProvider clock,
+        CancellationToken cancellationToken)
+    {
+        var request = RequestMetadata.From(context.Request, options, clock);
+        if (!factory.TryCreate(route.EventType, request, out var envelope, out var reason))
+        {
+            return Problems.BadRequest(reason);
+        }
+
+        var published = await publisher.PublishAsync([envelope], cancellationToken);
+        return published.AllPersisted
+            ? TypedResults.Text(route.Response, "text/html; charset=utf-8")
+            : Problems.Unavailable(context, options.RetryAfter, $"Kafka did not acknowledge the event ({published.FirstError?.Reason}). Retry later.");
+    }
+}

@@ -1,0 +1,23 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace GameAnalytics.Api.Apis;
+
+/// <summary>The collector's error answers, as RFC 9457 problem details.</summary>
+internal static class Problems
+{
+    public static ProblemHttpResult BadRequest(string detail, IDictionary<string, object?>? extensions = null) =>
+        TypedResults.Problem(detail, statusCode: StatusCodes.Status400BadRequest, title: "The request is not valid", extensions: extensions);
+
+    public static ProblemHttpResult TooLarge(string detail) =>
+        TypedResults.Problem(detail, statusCode: StatusCodes.Status413PayloadTooLarge, title: "The request is too large");
+
+    public static ProblemHttpResult UnsupportedMediaType(string detail) =>
+        TypedResults.Problem(detail, statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported content type");
+
+    /// <summary>Kafka did not acknowledge: nothing may be answered 2xx, and the client should retry.</summary>
+    public static ProblemHttpResult Unavailable(HttpContext context, TimeSpan retryAfter, string detail, IDictionary<string, object?>? extensions = null)
+    {
+        context.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString();
+        return TypedResults.Problem(detail, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Events could not be stored", extensions: extensions);
+    }
+}

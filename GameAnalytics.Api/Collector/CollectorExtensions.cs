@@ -1,0 +1,35 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using GameAnalytics.Api.Apis;
+using GameAnalytics.Api.Collector;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.Hosting;
+
+public static class CollectorExtensions
+{
+    /// <summary>The collector's validation, limits and error answers, and its OpenAPI document.</summary>
+    public static IHostApplicationBuilder AddEventCollector(this IHostApplicationBuilder builder)
+    {
+        builder.AddEventCatalog();
+
+        builder.Services.AddOptions<CollectorOptions>()
+            .BindConfiguration(CollectorOptions.SectionName)
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<CollectorOptions>, CollectorOptionsValidator>();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<EventFactory>();
+
+        builder.Services.AddProblemDetails();
+        builder.Services.ConfigureHttpJsonOptions(json =>
+        {
+            // The same snake_case as the events themselves.
+            json.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+            json.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+            json.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default);
+        });
+        builder.Services.AddOpenApi();
+        return builder;
+    }
+}

@@ -1,0 +1,26 @@
+namespace GameAnalytics.Api.Collector;
+
+public sealed class CollectorOptions
+{
+    public const string SectionName = "Collector";
+
+    /// <summary>Largest request body accepted on <c>/v1/events</c>; past it the answer is 413.</summary>
+    public int MaxBodyBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>Most events in one batch; past it the answer is 413.</summary>
+    public int MaxBatchEvents { get; set; } = 1000;
+
+    public int MaxUserIdLength { get; set; } = 256;
+
+    /// <summary>Largest <c>properties</c> object of one event, in bytes of JSON.</summary>
+    public int MaxPropertiesBytes { get; set; } = 64 * 1024;
+
+    /// <summary>
+    /// Request headers copied into the envelope's <c>headers</c> map; none other is ever stored.
+    /// Credentials (Authorization, Cookie, API keys, tokens) are refused here at start-up.
+    /// </summary>
+    public string[] HeaderAllowlist { get; set; } = [];
+
+    /// <summary>What a 503 tells clients to wait before they retry.</summary>
+    public TimeSpan RetryAfter { get; set; } = TimeSpan.FromSeconds(5);
+}

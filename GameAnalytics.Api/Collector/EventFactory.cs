@@ -1,0 +1,165 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using GameAnalytics.Events.Catalog;
+using GameAnalytics.Events.Envelope;
+using Microsoft.Extensions.Options;
+
+namespace GameAnalytics.Api.Collector;
+
+/// <summary>Validates what a client sent and builds the envelope that goes to Kafka.</summary>
+internal sealed class EventFactory(EventCatalog catalog, IOptions<CollectorOptions> options)
+{
+    private readonly CollectorOptions _options = options.Value;
+    private readonly string _allowedTypes = string.Join(", ", catalog.Names);
+
+    public EventCatalog Catalog => catalog;
+
+    /// <summary>An event of one of the original routes: the type is the route's, the user the Host's.</summary>
+    public bool TryCreate(string eventType, RequestMetadata request, [NotNullWhen(true)] out EventEnvelope? envelope, [NotNullWhen(false)] out string? reason) =>
+        TryBuild(eventType, userId: null, eventId: null, clientTime: null, properties: null, request, out envelope, out reason);
+
+    /// <summary>An event of <c>/v1/events</c>: <c>{event_type, user_id?, event_id?, client_time?, properties?}</c>.</summary>
+    public bool TryCreate(JsonElement json, RequestMetadata request, [NotNullWhen(true)] out EventEnvelope? envelope, [NotNullWhen(false)] out string? reason)
+    {
+        envelope = null;
+        if (json.ValueKind != JsonValueKind.Object)
+        {
+            reason = $"An event must be a JSON object, not {Describe(json.ValueKind)}.";
+            return false;
+        }
+
+        string? eventType = null, userId = null, eventId = null;
+        DateTimeOffset? clientTime = null;
+        JsonElement? properties = null;
+        foreach (var field in json.EnumerateObject())
+        {
+            var value = field.Value;
+            switch (field.Name)
+            {
+                case "event_type" when value.ValueKind == JsonValueKind.String:
+                    eventType = value.GetString();
+                    break;
+                case "user_id" when value.ValueKind == JsonValueKind.String:
+                    userId = value.GetString();
+                    break;
+                case "event_id" when value.ValueKind == JsonValueKind.String:
+                    eventId = value.GetString();
+                    break;
+                case "client_time" when value.ValueKind == JsonValueKind.String:
+                    if (!TryParseTime(value.GetString()!, out var parsed))
+                    {
+                        reason = "client_time must be an ISO 8601 date and time with an offset, e.g. 2026-11-29T20:15:00Z.";
+                        return false;
+                    }
+
+                    clientTime = parsed;
+                    break;
+                case "properties" when value.ValueKind == JsonValueKind.Object:
+                    properties = value;
+                    break;
+                case "user_id" or "event_id" or "client_time" or "properties" when value.ValueKind == JsonValueKind.Null:
+                    break;
+                case "event_type" or "user_id" or "event_id" or "client_time":
+                    reason = $"{field.Name} must be a string, not {Describe(value.ValueKind)}.";
+                    return false;
+                case "properties":
+                    reason = $"properties must be a JSON object, not {Describe(value.ValueKind)}.";
+                    return false;
+                default:
+                    reason = $"Unknown field '{field.Name}'. An event has event_type, user_id, event_id, client_time and properties; put game data in properties.";
+                    return false;
+            }
+        }
+
+        if (eventType is null)
+        {
+            reason = "event_type is required.";
+            return false;
+        }
+
+        return TryBuild(eventType, userId, eventId, clientTime, properties, request, out envelope, out reason);
+    }
+
+    private bool TryBuild(
+        string eventType,
+        string? userId,
+        string? eventId,
+        DateTimeOffset? clientTime,
+        JsonElement? properties,
+        RequestMetadata request,
+        [NotNullWhen(true)] out EventEnvelope? envelope,
+        [NotNullWhen(false)] out string? reason)
+    {
+        envelope = null;
+        if (!catalog.Contains(eventType))
+        {
+            reason = $"Unknown event_type '{Truncate(eventType)}'. Allowed types: {_allowedTypes}.";
+            return false;
+        }
+
+        if (userId is not null && (userId.Length == 0 || userId.Length > _options.MaxUserIdLength))
+        {
+            reason = $"user_id must be between 1 and {_options.MaxUserIdLength} characters.";
+            return false;
+        }
+
+        userId ??= request.HostUserId;
+        if (userId is null)
+        {
+            reason = "user_id is required when the request has no Host header to derive it from.";
+            return false;
+        }
+
+        if (properties is { } json && JsonMarshal.GetRawUtf8Value(json).Length > _options.MaxPropertiesBytes)
+        {
+            reason = $"properties is larger than {_options.MaxPropertiesBytes} bytes of JSON.";
+            return false;
+        }
+
+        envelope = new EventEnvelope
+        {
+            EventId = Guid.TryParse(eventId, out var clientId) && clientId != Guid.Empty ? clientId : Guid.CreateVersion7(request.ReceivedAt),
+            EventType = eventType,
+            UserId = userId,
+            ReceivedAt = request.ReceivedAt,
+            ClientTime = clientTime,
+            Host = request.Host,
+            UserAgent = request.UserAgent,
+            Accept = request.Accept,
+            Properties = properties,
+            Headers = request.Headers,
+        };
+        reason = null;
+        return true;
+    }
+
+    private static bool TryParseTime(string text, out DateTimeOffset time)
+    {
+        // An offset is required: a local time without one would land at the wrong instant.
+        time = default;
+        var timeStart = text.IndexOfAny(['T', 't']);
+        if (timeStart <= 0
+            || !(text.EndsWith('Z') || text.EndsWith('z') || text.LastIndexOfAny(['+', '-']) > timeStart)
+            || !DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed))
+        {
+            return false;
+        }
+
+        time = parsed.ToUniversalTime();
+        return true;
+    }
+
+    private static string Truncate(string value) => value.Length <= 80 ? value : value[..80] + "…";
+
+    private static string Describe(JsonValueKind kind) => kind switch
+    {
+        JsonValueKind.Object => "an object",
+        JsonValueKind.Array => "an array",
+        JsonValueKind.String => "a string",
+        JsonValueKind.Number => "a number",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
+        _ => "null",
+    };
+}

@@ -1,0 +1,24 @@
+using GameAnalytics.Api.Apis;
+using Scalar.AspNetCore;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddEventCollector();
+builder.AddEventPublisher();
+
+var app = builder.Build();
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+
+app.MapOpenApi();
+app.MapScalarApiReference();
+
+app.MapGameApi();
+app.MapEventsApi();
+app.MapDefaultEndpoints();
+
+app.Run();
+
+public partial class Program;

@@ -1,0 +1,7 @@
+namespace Aspire.Hosting;
+
+internal static class Topologies
+{
+    /// <summary>Dev Kafka broker, lake on local disk, DuckDB: runs with only the .NET SDK.</summary>
+    public const string Embedded = "embedded";
+}

@@ -1,0 +1,19 @@
+using GameAnalytics.DevBroker.Broker;
+
+namespace Microsoft.Extensions.Hosting;
+
+public static class DevBrokerExtensions
+{
+    public static IHostApplicationBuilder AddDevBroker(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<DevBrokerOptions>()
+            .BindConfiguration(DevBrokerOptions.SectionName)
+            .Validate(options => options.Port is >= 0 and <= 65535, "DevBroker:Port must be between 0 and 65535.")
+            .Validate(options => options.Topics.Values.All(partitions => partitions > 0), "DevBroker:Topics: partition counts must be positive.");
+
+        builder.Services.AddSingleton<DevBrokerService>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<DevBrokerService>());
+        builder.Services.AddHealthChecks().AddCheck<DevBrokerHealthCheck>("dev-broker");
+        return builder;
+    }
+}

@@ -1,0 +1,82 @@
+using System.Net;
+using System.Runtime.InteropServices;
+
+namespace GameAnalytics.DevBroker.Broker;
+
+/// <summary>
+/// A single-node Kafka broker for development and tests: librdkafka's mock cluster, which speaks the real
+/// Kafka protocol, reached through a fixed loopback port. It keeps everything in memory only.
+/// </summary>
+public sealed class DevKafkaBroker : IAsyncDisposable
+{
+    private const int BrokerId = 1;
+
+    private readonly nint _handle;
+    private readonly TcpRelay _relay;
+    private int _disposed;
+
+    private DevKafkaBroker(nint handle, TcpRelay relay, IReadOnlyDictionary<string, int> topics)
+    {
+        _handle = handle;
+        _relay = relay;
+        Topics = topics;
+    }
+
+    /// <summary>The address clients use, e.g. <c>127.0.0.1:9092</c>.</summary>
+    public string BootstrapServers => $"127.0.0.1:{Port}";
+
+    public int Port => _relay.Port;
+
+    public IReadOnlyDictionary<string, int> Topics { get; }
+
+    /// <exception cref="PortInUseException">The configured port is taken.</exception>
+    public static DevKafkaBroker Start(DevBrokerOptions options)
+    {
+        var handle = LibRdKafka.NewMockClusterHandle(brokerCount: 1);
+        try
+        {
+            var cluster = LibRdKafka.rd_kafka_handle_mock_cluster(handle);
+            var internalAddress = ParseBootstrap(Marshal.PtrToStringUTF8(LibRdKafka.rd_kafka_mock_cluster_bootstraps(cluster)));
+            var relay = TcpRelay.Start(options.Port, internalAddress);
+
+            // Metadata must name the relay, or clients would connect to the random internal port.
+            LibRdKafka.rd_kafka_mock_broker_set_host_port(cluster, BrokerId, "127.0.0.1", relay.Port);
+
+            foreach (var (topic, partitions) in options.Topics)
+            {
+                var error = LibRdKafka.rd_kafka_mock_topic_create(cluster, topic, partitions, replicationFactor: 1);
+                if (error != 0)
+                {
+                    throw new InvalidOperationException($"Could not create topic '{topic}' with {partitions} partitions: {LibRdKafka.Describe(error)}");
+                }
+            }
+
+            return new DevKafkaBroker(handle, relay, new Dictionary<string, int>(options.Topics));
+        }
+        catch
+        {
+            LibRdKafka.rd_kafka_destroy(handle);
+            throw;
+        }
+    }
+
+    private static IPEndPoint ParseBootstrap(string? bootstraps)
+    {
+        var first = bootstraps?.Split(',')[0];
+        return first is not null && IPEndPoint.TryParse(first, out var endpoint)
+            ? endpoint
+            : throw new InvalidOperationException($"Unexpected mock cluster bootstrap address '{bootstraps}'.");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
+        await _relay.DisposeAsync();
+        // rd_kafka_destroy joins librdkafka's threads; keep it off the caller's thread.
+        await Task.Run(() => LibRdKafka.rd_kafka_destroy(_handle));
+    }
+}
