@@ -20,5 +20,3 @@ app.MapEventsApi();
 app.MapDefaultEndpoints();
 
 app.Run();
-
-public partial class Program;

@@ -3,16 +3,15 @@ using Microsoft.Extensions.Options;
 namespace GameAnalytics.Api.Collector;
 
 /// <summary>What the collector takes from the HTTP request itself, once per request.</summary>
+/// <param name="HostUserId">The user as the original game API knew it: the Host header without its port, in lower case.</param>
 internal sealed record RequestMetadata(
     DateTimeOffset ReceivedAt,
     string? Host,
+    string? HostUserId,
     string? UserAgent,
     string? Accept,
     IReadOnlyDictionary<string, string> Headers)
 {
-    /// <summary>The user as the original game API knew it: the Host header without its port, in lower case.</summary>
-    public string? HostUserId { get; } = DeriveUserId(Host);
-
     public static RequestMetadata From(HttpRequest request, CollectorOptions options, TimeProvider clock)
     {
         var headers = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -24,9 +23,11 @@ internal sealed record RequestMetadata(
             }
         }
 
+        var host = NullIfEmpty(request.Headers.Host.ToString());
         return new RequestMetadata(
             clock.GetUtcNow(),
-            NullIfEmpty(request.Headers.Host.ToString()),
+            host,
+            DeriveUserId(host),
             NullIfEmpty(request.Headers.UserAgent.ToString()),
             NullIfEmpty(request.Headers.Accept.ToString()),
             headers);

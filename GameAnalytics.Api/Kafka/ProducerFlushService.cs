@@ -11,10 +11,17 @@ internal sealed partial class ProducerFlushService(IProducer<string, byte[]> pro
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.Run(() =>
     {
-        var left = producer.Flush(FlushTimeout);
-        if (left > 0)
+        try
         {
-            LogUnflushed(left, FlushTimeout.TotalSeconds);
+            var left = producer.Flush(FlushTimeout);
+            if (left > 0)
+            {
+                LogUnflushed(left, FlushTimeout.TotalSeconds);
+            }
+        }
+        catch (ObjectDisposedException)
+        {
+            // A test host may dispose its services first; every request has awaited its own delivery by then.
         }
     }, CancellationToken.None);
 

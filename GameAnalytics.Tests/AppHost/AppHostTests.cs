@@ -1,0 +1,37 @@
+using System.Net;
+using Aspire.Hosting;
+using Aspire.Hosting.Testing;
+
+namespace GameAnalytics.Tests.AppHost;
+
+/// <summary>The real AppHost through Aspire.Hosting.Testing: the embedded topology starts as one unit.</summary>
+public sealed class AppHostTests
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
+
+    [Fact]
+    public async Task The_embedded_topology_starts_and_the_collector_answers_the_original_route()
+    {
+        var dataDirectory = Directory.CreateTempSubdirectory("gameanalytics-apphost-");
+        var appHost = await DistributedApplicationTestingBuilder.CreateAsync<Projects.GameAnalytics_AppHost>(
+            [$"--DataDir={dataDirectory.FullName}"]);
+        await using var app = await appHost.BuildAsync();
+        using var cancellation = new CancellationTokenSource(StartTimeout);
+
+        await app.StartAsync(cancellation.Token);
+        await app.ResourceNotifications.WaitForResourceHealthyAsync("kafka", cancellation.Token);
+        await app.ResourceNotifications.WaitForResourceHealthyAsync("api", cancellation.Token);
+
+        using var client = app.CreateHttpClient("api");
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/purchase_a_sword");
+        request.Headers.Host = "user1.datafun.com";
+        using var response = await client.SendAsync(request, cancellation.Token);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("Sword Purchased!\n", await response.Content.ReadAsStringAsync(cancellation.Token));
+        Assert.Equal(new Uri("http://localhost:5000/"), client.BaseAddress);
+
+        await app.StopAsync(CancellationToken.None);
+        dataDirectory.Delete(recursive: true);
+    }
+}
