@@ -45,10 +45,10 @@ if [[ -z ${SKIP_BUILD:-} ]]; then
 fi
 
 api_pid='' broker_pid=''
-cleanup() {
-  for pid in $api_pid $broker_pid; do kill "$pid" 2>/dev/null || true; done
+cleanup() { # the API first, so it does not log the broker going away
   for pid in $api_pid $broker_pid; do
-    timeout 10 tail --pid="$pid" -f /dev/null 2>/dev/null || kill -9 "$pid" 2>/dev/null || true
+    kill "$pid" 2>/dev/null || continue
+    timeout 10 tail --pid="$pid" -f /dev/null || kill -9 "$pid" 2>/dev/null || true
   done
 }
 trap cleanup EXIT

@@ -26,11 +26,11 @@ public static class GameApi
 
         foreach (var route in Routes)
         {
+            // One endpoint for both methods; unnamed, so OpenAPI does not repeat an operationId.
             api.MapMethods(route.Path, [HttpMethods.Get, HttpMethods.Post], (HttpContext context, EventFactory factory, EventPublisher publisher, IOptions<CollectorOptions> options, TimeProvider clock, CancellationToken cancellationToken) =>
                     RecordAsync(route, context, factory, publisher, options.Value, clock, cancellationToken))
-                .WithName(route.EventType == EventTypes.Default ? "Default" : route.Path.TrimStart('/'))
                 .WithSummary($"Record a {route.EventType} event for the user named by the Host header")
-                .Produces<string>(StatusCodes.Status200OK, "text/plain")
+                .Produces<string>(StatusCodes.Status200OK, "text/html")
                 .ProducesProblem(StatusCodes.Status400BadRequest)
                 .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         }
