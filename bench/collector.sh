@@ -7,13 +7,15 @@
 # Prints a Markdown table and writes bench/results/collector-<UTC date>.json.
 # Exits 1 if any response was not 2xx or a socket error/timeout happened (a 503 = Kafka did not ack).
 #
-# Overrides: DURATION=15s WARMUP=5s CONNECTIONS=50 BATCH_CONNECTIONS=8 THREADS=1 RATE=<req/s>
+# Overrides: DURATION=15s WARMUP=5s CONNECTIONS=50 RATE=<req/s> RATE_CONNECTIONS=100 BATCH_CONNECTIONS=8 THREADS=1
 #            API_PORT=15000 BROKER_PORT=19092 BROKER_HTTP_PORT=15192 SKIP_BUILD=1
 set -euo pipefail
 
 DURATION=${DURATION:-15s}
 WARMUP=${WARMUP:-5s}
 CONNECTIONS=${CONNECTIONS:-50}
+# Spare connections let the paced run send on schedule through a stall, so the stall shows in its latencies.
+RATE_CONNECTIONS=${RATE_CONNECTIONS:-$((CONNECTIONS * 2))}
 BATCH_CONNECTIONS=${BATCH_CONNECTIONS:-8}
 THREADS=${THREADS:-1} # the load generator shares the 2 cores with the API and the broker
 RATE=${RATE:-}
@@ -99,7 +101,7 @@ load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 run warmup "$CONNECTIONS" "$WARMUP" game >/dev/null # JIT and connection pools
 single=$(run single-max "$CONNECTIONS" "$DURATION" game)
 rate=${RATE:-$(awk -v r="$(field "$single" rps)" 'BEGIN { printf "%d", r / 2 }')}
-paced=$(run single-rate "$CONNECTIONS" "$DURATION" game "$(awk -v r="$rate" -v t="$THREADS" 'BEGIN { print r / t }')")
+paced=$(run single-rate "$RATE_CONNECTIONS" "$DURATION" game "$(awk -v r="$rate" -v t="$THREADS" 'BEGIN { print r / t }')")
 run batch-warmup "$BATCH_CONNECTIONS" 3s batch >/dev/null
 batch=$(run batch "$BATCH_CONNECTIONS" "$DURATION" batch)
 api_rss=$(peak_mib "$api_pid")
@@ -123,7 +125,7 @@ cat >"$json" <<EOF
   "commit": "$(git -C "$ROOT" rev-parse HEAD 2>/dev/null || echo unknown)",
   "uncommitted_changes": $(git -C "$ROOT" diff --quiet HEAD 2>/dev/null && echo false || echo true),
   "machine": { "cpus": $(nproc), "load_average_at_start": "$load_start", "dotnet": "$(dotnet --version)", "wrk": "$(wrk -v 2>&1 | head -1 | cut -d' ' -f2)" },
-  "settings": { "duration": "$DURATION", "warmup": "$WARMUP", "connections": $CONNECTIONS, "batch_connections": $BATCH_CONNECTIONS, "wrk_threads": $THREADS },
+  "settings": { "duration": "$DURATION", "warmup": "$WARMUP", "connections": $CONNECTIONS, "rate_connections": $RATE_CONNECTIONS, "batch_connections": $BATCH_CONNECTIONS, "wrk_threads": $THREADS },
   "single_max": $single,
   "single_fixed_rate": ${paced%\}},"target_rps":$rate},
   "batch_1000": ${batch%\}},"events_per_s":$events_per_s},
@@ -141,7 +143,7 @@ echo
 echo "| scenario | load | throughput | p50 ms | p99 ms | non-2xx | socket errors |"
 echo "| --- | --- | --- | --- | --- | --- | --- |"
 row "GET /purchase_a_sword, max" "$CONNECTIONS conns, $DURATION" "$(field "$single" rps) req/s" "$single"
-row "GET /purchase_a_sword, fixed rate" "$rate req/s, $CONNECTIONS conns" "$(field "$paced" rps) req/s" "$paced"
+row "GET /purchase_a_sword, fixed rate" "$rate req/s, $RATE_CONNECTIONS conns" "$(field "$paced" rps) req/s" "$paced"
 row "POST /v1/events x1000" "$BATCH_CONNECTIONS conns, $DURATION" "$events_per_s events/s ($(field "$batch" rps) req/s)" "$batch"
 echo
 echo "API peak RSS: $api_rss MiB; broker peak RSS: $broker_rss MiB. Load average at start: $load_start ($(nproc) CPUs, shared with wrk)."

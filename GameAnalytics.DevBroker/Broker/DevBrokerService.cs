@@ -3,7 +3,10 @@ using Microsoft.Extensions.Options;
 namespace GameAnalytics.DevBroker.Broker;
 
 /// <summary>Runs the <see cref="DevKafkaBroker"/> for the lifetime of the host.</summary>
-public sealed partial class DevBrokerService(IOptions<DevBrokerOptions> options, ILogger<DevBrokerService> logger) : IHostedService
+public sealed partial class DevBrokerService(
+    IOptions<DevBrokerOptions> options,
+    IHostApplicationLifetime lifetime,
+    ILogger<DevBrokerService> logger) : IHostedService
 {
     public DevKafkaBroker? Broker { get; private set; }
 
@@ -15,8 +18,11 @@ public sealed partial class DevBrokerService(IOptions<DevBrokerOptions> options,
         }
         catch (PortInUseException ex)
         {
+            // One clear line and a non-zero exit, rather than a failed start's stack traces.
             LogPortInUse(ex.Port, ex.Message);
-            throw;
+            Environment.ExitCode = 2;
+            lifetime.ApplicationStarted.Register(lifetime.StopApplication);
+            return Task.CompletedTask;
         }
 
         foreach (var (topic, partitions) in Broker.Topics)
@@ -36,7 +42,7 @@ public sealed partial class DevBrokerService(IOptions<DevBrokerOptions> options,
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Critical, Message = "Dev broker cannot start on port {Port}: {Reason}")]
+    [LoggerMessage(Level = LogLevel.Critical, Message = "Dev broker cannot start on port {Port}. {Reason}")]
     private partial void LogPortInUse(int port, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Created topic {Topic} with {Partitions} partitions")]
