@@ -37,7 +37,18 @@ internal sealed class JsonRequestBody : IDisposable
         ReadResult read;
         while (true)
         {
-            read = await reader.ReadAsync(cancellationToken);
+            try
+            {
+                read = await reader.ReadAsync(cancellationToken);
+            }
+            catch (BadHttpRequestException ex)
+            {
+                // The server's own body limit, or a client that went away mid-body: the client's fault, not ours.
+                return ex.StatusCode == StatusCodes.Status413PayloadTooLarge
+                    ? JsonBodyReadResult.TooLarge
+                    : new JsonBodyReadResult(null, $"The request body could not be read: {ex.Message}");
+            }
+
             if (read.Buffer.Length > limit)
             {
                 reader.AdvanceTo(read.Buffer.End);

@@ -42,6 +42,13 @@ internal sealed class EventPublisher
         using var activity = StartSendActivity(events);
         var delivery = new BatchDelivery(events.Count);
 
+        // One trace context for the whole request: the same headers go with every record, written once.
+        var headers = new Headers();
+        if (activity is not null)
+        {
+            KafkaTracePropagation.Inject(activity.Context, headers);
+        }
+
         for (var i = 0; i < events.Count; i++)
         {
             var envelope = events[i];
@@ -49,13 +56,9 @@ internal sealed class EventPublisher
             {
                 Key = envelope.UserId,
                 Value = envelope.ToUtf8Json(),
-                Headers = [],
+                Headers = headers,
                 Timestamp = new Timestamp(envelope.ReceivedAt),
             };
-            if (activity is not null)
-            {
-                KafkaTracePropagation.Inject(activity.Context, message.Headers);
-            }
 
             var index = i;
             try

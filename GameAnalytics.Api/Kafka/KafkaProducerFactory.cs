@@ -24,6 +24,8 @@ internal static partial class KafkaProducerFactory
             Acks = Acks.All,
             EnableIdempotence = true,
             MessageTimeoutMs = (int)options.DeliveryTimeout.TotalMilliseconds,
+            // Delivery reports need only the outcome; copying keys, values and headers back costs CPU per event.
+            DeliveryReportFields = "status",
         };
         config.CompressionType ??= CompressionType.Lz4;
         // Each request waits for its acknowledgement, so latency is linger plus a round trip.
