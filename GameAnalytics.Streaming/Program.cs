@@ -1,7 +1,7 @@
 var builder = Host.CreateApplicationBuilder(args);
 
 builder.AddServiceDefaults();
-builder.AddEventCatalog();
+builder.AddStreaming();
 
 var host = builder.Build();
 host.Run();

@@ -1,0 +1,34 @@
+using Confluent.Kafka;
+using GameAnalytics.Events.Kafka;
+
+namespace GameAnalytics.Streaming.Consuming;
+
+internal static class KafkaConsumerConfig
+{
+    public static ConsumerConfig Create(IConfiguration configuration, StreamingOptions options)
+    {
+        var bootstrapServers = configuration.GetConnectionString(KafkaTopics.ConnectionName);
+        if (string.IsNullOrWhiteSpace(bootstrapServers))
+        {
+            throw new InvalidOperationException(
+                $"ConnectionStrings:{KafkaTopics.ConnectionName} is not set. Run the processor through GameAnalytics.AppHost, " +
+                $"or give the Kafka bootstrap servers, e.g. ConnectionStrings__{KafkaTopics.ConnectionName}=127.0.0.1:9092.");
+        }
+
+        var config = new ConsumerConfig(new Dictionary<string, string>(options.Consumer))
+        {
+            BootstrapServers = bootstrapServers,
+            GroupId = options.GroupId,
+            ClientId = "gameanalytics-streaming",
+            // Offsets are stored only once their batch is in the lake; the lake decides where a partition resumes.
+            EnableAutoCommit = true,
+            EnableAutoOffsetStore = false,
+            // A position Kafka no longer has is data loss, to be reported, never silently skipped.
+            AutoOffsetReset = AutoOffsetReset.Error,
+            PartitionAssignmentStrategy = PartitionAssignmentStrategy.CooperativeSticky,
+        };
+        // A restarted instance rejoins in seconds rather than the default 45.
+        config.SessionTimeoutMs ??= 6000;
+        return config;
+    }
+}

@@ -1,0 +1,343 @@
+using System.Diagnostics;
+using Confluent.Kafka;
+using GameAnalytics.Events.Kafka;
+using GameAnalytics.Streaming.Diagnostics;
+using GameAnalytics.Streaming.Lake;
+using GameAnalytics.Streaming.Routing;
+using Microsoft.Extensions.Options;
+
+namespace GameAnalytics.Streaming.Consuming;
+
+/// <summary>
+/// Consumes the events topic in a consumer group on a dedicated thread and lands each partition's batches
+/// in the lake. Offsets are stored in Kafka only after a batch is committed to the lake, and a partition
+/// always resumes from the lake's own record of what it landed.
+/// </summary>
+internal sealed partial class LakeConsumerService(
+    IOptions<StreamingOptions> options,
+    IConfiguration configuration,
+    LakeCommitter committer,
+    EventRecordParser parser,
+    StreamingTelemetry telemetry,
+    StreamingHealth health,
+    ILogger<LakeConsumerService> logger) : BackgroundService
+{
+    private static readonly TimeSpan ConsumeTimeout = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan BrokerTimeout = TimeSpan.FromSeconds(10);
+
+    private readonly StreamingOptions _options = options.Value;
+    private readonly Dictionary<int, PartitionBatch> _batches = [];
+    private RecordFingerprint? _fingerprints;
+    private long _lagReportedAt;
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.Factory.StartNew(() => Run(stoppingToken), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+    private void Run(CancellationToken stoppingToken)
+    {
+        var config = KafkaConsumerConfig.Create(configuration, _options);
+        using var fingerprints = _fingerprints = new RecordFingerprint(config);
+        LogStarting(committer.LakeRoot, _options.Topic, _options.GroupId, config.BootstrapServers);
+
+        using var consumer = new ConsumerBuilder<string, byte[]>(config)
+            .SetPartitionsAssignedHandler(OnAssigned)
+            .SetPartitionsRevokedHandler(OnRevoked)
+            .SetPartitionsLostHandler((_, lost) => OnLost(lost))
+            .SetErrorHandler((_, error) => LogKafkaError(error.Code, error.Reason))
+            .Build();
+        consumer.Subscribe(_options.Topic);
+        health.IsRunning = true;
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                try
+                {
+                    var result = consumer.Consume(ConsumeTimeout);
+                    if (result?.Message is not null)
+                    {
+                        Add(consumer, result);
+                    }
+                }
+                catch (ConsumeException ex) when (ex.Error.Code is ErrorCode.Local_AutoOffsetReset or ErrorCode.OffsetOutOfRange)
+                {
+                    RecoverFromOutOfRange(consumer, ex);
+                }
+
+                FlushDue(consumer);
+                ReportLag(consumer);
+            }
+
+            // Shutting down: land what is buffered rather than consume it again.
+            foreach (var batch in _batches.Values)
+            {
+                Flush(consumer, batch);
+            }
+        }
+        catch (Exception ex)
+        {
+            health.ReportFailure(ex.Message);
+            throw;
+        }
+        finally
+        {
+            health.IsRunning = false;
+            consumer.Close();
+        }
+    }
+
+    private void Add(IConsumer<string, byte[]> consumer, ConsumeResult<string, byte[]> result)
+    {
+        // Not ours any more, or already consumed before a seek.
+        if (!_batches.TryGetValue(result.Partition.Value, out var batch) || result.Offset.Value < batch.ExpectedOffset)
+        {
+            return;
+        }
+
+        var parsed = parser.Parse(result);
+        TraceProcessing(batch, result, parsed);
+        batch.Add(result.Offset.Value, parsed, RecordFingerprint.Of(result.Message.Value));
+        if (batch.Records.Count >= _options.FlushEvents)
+        {
+            Flush(consumer, batch);
+        }
+    }
+
+    /// <summary>A processing span per run of records from one trace, as a child of the producer's span.</summary>
+    private void TraceProcessing(PartitionBatch batch, ConsumeResult<string, byte[]> result, ParsedRecord parsed)
+    {
+        var parent = KafkaTracePropagation.Extract(result.Message.Headers).ActivityContext;
+        if (parent != default && parent == batch.LastTraceContext)
+        {
+            return;
+        }
+
+        batch.LastTraceContext = parent;
+        using var activity = telemetry.Source.StartActivity($"process {_options.Topic}", ActivityKind.Consumer, parent);
+        if (activity is null)
+        {
+            return;
+        }
+
+        activity.SetTag("messaging.system", "kafka");
+        activity.SetTag("messaging.destination.name", _options.Topic);
+        activity.SetTag("messaging.operation.type", "process");
+        activity.SetTag("messaging.consumer.group.name", _options.GroupId);
+        activity.SetTag("messaging.destination.partition.id", result.Partition.Value.ToString());
+        activity.SetTag("messaging.kafka.offset", result.Offset.Value);
+        activity.SetTag("gameanalytics.table", parsed.Table);
+        if (parsed.Rejected is { } rejected)
+        {
+            activity.SetStatus(ActivityStatusCode.Error, rejected.Reason);
+        }
+
+        batch.Link(activity.Context);
+    }
+
+    private void FlushDue(IConsumer<string, byte[]> consumer)
+    {
+        foreach (var batch in _batches.Values)
+        {
+            if (batch.IsDue(_options.FlushEvents, _options.FlushInterval))
+            {
+                Flush(consumer, batch);
+            }
+        }
+    }
+
+    private void Flush(IConsumer<string, byte[]> consumer, PartitionBatch batch)
+    {
+        if (batch.Records.Count == 0)
+        {
+            return;
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        using var activity = telemetry.Source.StartActivity(
+            ActivityKind.Internal,
+            parentContext: batch.Links.Count > 0 ? batch.Links[0].Context : default,
+            links: batch.Links,
+            name: "lake commit");
+        activity?.SetTag("messaging.destination.partition.id", batch.Partition.ToString());
+        activity?.SetTag("gameanalytics.commit.sequence", batch.NextSequence);
+        activity?.SetTag("gameanalytics.commit.first_offset", batch.FirstOffset);
+        activity?.SetTag("gameanalytics.commit.last_offset", batch.LastOffset);
+        activity?.SetTag("messaging.batch.message_count", batch.Records.Count);
+
+        var commit = committer.Commit(batch.Partition, batch.NextSequence, batch.FirstOffset, batch.LastOffset, batch.LastFingerprint, batch.Records);
+        if (commit is null)
+        {
+            // Another instance committed this sequence first: it owns the partition now.
+            LogFenced(batch.Partition, batch.NextSequence);
+            activity?.SetStatus(ActivityStatusCode.Error, "fenced by another instance");
+            var latest = committer.Recover(batch.Partition);
+            batch.Reset(latest is null ? 0 : latest.Sequence + 1, latest?.NextOffset ?? batch.NextOffset);
+            consumer.Seek(new TopicPartitionOffset(_options.Topic, batch.Partition, batch.NextOffset));
+            return;
+        }
+
+        activity?.SetTag("gameanalytics.commit.files", commit.Files.Count);
+        Record(batch, commit, Stopwatch.GetElapsedTime(started));
+        consumer.StoreOffset(new TopicPartitionOffset(_options.Topic, batch.Partition, commit.NextOffset));
+        batch.Reset(commit.Sequence + 1, commit.NextOffset);
+    }
+
+    private void Record(PartitionBatch batch, CommitRecord commit, TimeSpan duration)
+    {
+        var now = commit.CommittedAt.UtcDateTime;
+        long landed = 0, rejected = 0;
+        foreach (var record in batch.Records)
+        {
+            if (record.Event is { } landedEvent)
+            {
+                landed++;
+                telemetry.Freshness.Record((now - landedEvent.ReceivedAt).TotalSeconds);
+            }
+            else
+            {
+                rejected++;
+            }
+        }
+
+        telemetry.Landed.Add(landed);
+        telemetry.Rejected.Add(rejected);
+        telemetry.FilesWritten.Add(commit.Files.Count);
+        telemetry.BatchSize.Record(batch.Records.Count);
+        telemetry.BatchDuration.Record(duration.TotalSeconds);
+        if (rejected > 0)
+        {
+            LogRejected(rejected, batch.Partition, commit.FirstOffset, commit.LastOffset);
+        }
+    }
+
+    private IEnumerable<TopicPartitionOffset> OnAssigned(IConsumer<string, byte[]> consumer, List<TopicPartition> partitions)
+    {
+        var positions = new List<TopicPartitionOffset>();
+        foreach (var partition in partitions)
+        {
+            var latest = committer.Recover(partition.Partition.Value);
+            var start = StartOffset(consumer, partition, latest);
+            _batches[partition.Partition.Value] = new PartitionBatch(partition.Partition.Value, latest is null ? 0 : latest.Sequence + 1, start);
+            positions.Add(new TopicPartitionOffset(partition, start));
+            LogAssigned(partition.Partition.Value, start, latest?.Sequence ?? -1);
+        }
+
+        return positions;
+    }
+
+    /// <summary>Where a partition resumes: after what the lake landed, unless Kafka says that cannot be right.</summary>
+    private long StartOffset(IConsumer<string, byte[]> consumer, TopicPartition partition, CommitRecord? latest)
+    {
+        var watermarks = consumer.QueryWatermarkOffsets(partition, BrokerTimeout);
+        if (latest is null)
+        {
+            return watermarks.Low;
+        }
+
+        if (latest.NextOffset < watermarks.Low)
+        {
+            ReportLoss(partition.Partition.Value, latest.NextOffset, watermarks.Low);
+            return watermarks.Low;
+        }
+
+        // The lake's last record must still be where it landed from; otherwise these are a new broker's or topic's offsets.
+        if (latest.NextOffset > watermarks.High
+            || !_fingerprints!.Matches(partition, latest.LastOffset, latest.LastRecordFingerprint))
+        {
+            LogNewLog(partition.Partition.Value, latest.LastOffset, watermarks.High, watermarks.Low);
+            return watermarks.Low;
+        }
+
+        return latest.NextOffset;
+    }
+
+    private void RecoverFromOutOfRange(IConsumer<string, byte[]> consumer, ConsumeException ex)
+    {
+        var partition = ex.ConsumerRecord?.TopicPartition;
+        var targets = partition is null ? consumer.Assignment : [partition];
+        foreach (var target in targets)
+        {
+            if (!_batches.TryGetValue(target.Partition.Value, out var batch))
+            {
+                continue;
+            }
+
+            var watermarks = consumer.QueryWatermarkOffsets(target, BrokerTimeout);
+            if (batch.ExpectedOffset < watermarks.Low)
+            {
+                ReportLoss(target.Partition.Value, batch.ExpectedOffset, watermarks.Low);
+                consumer.Seek(new TopicPartitionOffset(target, watermarks.Low));
+            }
+        }
+    }
+
+    private void ReportLoss(int partition, long from, long to)
+    {
+        LogLostOffsets(partition, from, to - 1, to - from);
+        telemetry.LostOffsets.Add(to - from, new KeyValuePair<string, object?>("messaging.destination.partition.id", partition.ToString()));
+        health.ReportLoss($"partition {partition} offsets {from} to {to - 1}");
+    }
+
+    private void OnRevoked(IConsumer<string, byte[]> consumer, List<TopicPartitionOffset> partitions)
+    {
+        foreach (var partition in partitions)
+        {
+            if (_batches.Remove(partition.Partition.Value, out var batch))
+            {
+                // Still ours until this returns: land what is buffered, so the next owner need not read it again.
+                Flush(consumer, batch);
+            }
+        }
+    }
+
+    private void OnLost(List<TopicPartitionOffset> partitions)
+    {
+        foreach (var partition in partitions)
+        {
+            // No longer ours: another instance may already be landing it, so drop the buffer unwritten.
+            _batches.Remove(partition.Partition.Value);
+        }
+    }
+
+    private void ReportLag(IConsumer<string, byte[]> consumer)
+    {
+        if (Stopwatch.GetElapsedTime(_lagReportedAt) < TimeSpan.FromSeconds(1))
+        {
+            return;
+        }
+
+        _lagReportedAt = Stopwatch.GetTimestamp();
+        var lag = new Dictionary<int, long>();
+        foreach (var batch in _batches.Values)
+        {
+            var high = consumer.GetWatermarkOffsets(new TopicPartition(_options.Topic, batch.Partition)).High;
+            if (high != Offset.Unset)
+            {
+                lag[batch.Partition] = Math.Max(0, high.Value - batch.NextOffset);
+            }
+        }
+
+        telemetry.ReportLag(lag);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Landing topic {Topic} (group {GroupId}, Kafka {BootstrapServers}) in the lake at {LakeRoot}")]
+    private partial void LogStarting(string lakeRoot, string topic, string groupId, string bootstrapServers);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Partition {Partition} assigned: resuming at offset {Offset} after lake commit {Sequence}")]
+    private partial void LogAssigned(int partition, long offset, long sequence);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Partition {Partition}: Kafka no longer holds at offset {LastOffset} the record the lake landed from there (its log now ends at {High}): a new broker or topic. Landing all its records from offset {Offset}")]
+    private partial void LogNewLog(int partition, long lastOffset, long high, long offset);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "DATA LOST: partition {Partition} offsets {From} to {To} ({Count} records) are no longer in Kafka and were never landed")]
+    private partial void LogLostOffsets(int partition, long from, long to, long count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Partition {Partition}: commit {Sequence} was already made by another instance; dropping this batch and resuming after it")]
+    private partial void LogFenced(int partition, long sequence);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} records of partition {Partition} (offsets {First} to {Last}) were not valid events and landed in rejected_events")]
+    private partial void LogRejected(long count, int partition, long first, long last);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Kafka consumer error {Code}: {Reason}")]
+    private partial void LogKafkaError(ErrorCode code, string reason);
+}

@@ -1,0 +1,72 @@
+using System.Diagnostics;
+using GameAnalytics.Streaming.Routing;
+
+namespace GameAnalytics.Streaming.Consuming;
+
+/// <summary>What one assigned partition has consumed since its last commit.</summary>
+internal sealed class PartitionBatch(int partition, long nextSequence, long nextOffset)
+{
+    private const int MaxLinks = 1000;
+
+    public int Partition { get; } = partition;
+
+    /// <summary>The sequence the next commit of this partition takes.</summary>
+    public long NextSequence { get; private set; } = nextSequence;
+
+    /// <summary>The first offset not yet landed: where this partition resumes.</summary>
+    public long NextOffset { get; private set; } = nextOffset;
+
+    public List<ParsedRecord> Records { get; } = [];
+
+    /// <summary>The offset the next record should have.</summary>
+    public long ExpectedOffset => Records.Count > 0 ? LastOffset + 1 : NextOffset;
+
+    public long FirstOffset { get; private set; } = -1;
+
+    public long LastOffset { get; private set; } = -1;
+
+    public long StartedAt { get; private set; }
+
+    /// <summary>The processing spans of the batch's events, which its commit span links to.</summary>
+    public List<ActivityLink> Links { get; } = [];
+
+    public ActivityContext LastTraceContext { get; set; }
+
+    /// <summary>Identifies the last record added, for the commit record.</summary>
+    public string LastFingerprint { get; private set; } = "";
+
+    public void Add(long offset, ParsedRecord record, string fingerprint)
+    {
+        LastFingerprint = fingerprint;
+        if (Records.Count == 0)
+        {
+            FirstOffset = offset;
+            StartedAt = Stopwatch.GetTimestamp();
+        }
+
+        Records.Add(record);
+        LastOffset = offset;
+    }
+
+    public void Link(ActivityContext context)
+    {
+        if (Links.Count < MaxLinks)
+        {
+            Links.Add(new ActivityLink(context));
+        }
+    }
+
+    public bool IsDue(int maxRecords, TimeSpan maxAge) =>
+        Records.Count >= maxRecords || (Records.Count > 0 && Stopwatch.GetElapsedTime(StartedAt) >= maxAge);
+
+    /// <summary>Starts the next batch after a commit, or after a restart from the lake.</summary>
+    public void Reset(long nextSequence, long nextOffset)
+    {
+        NextSequence = nextSequence;
+        NextOffset = nextOffset;
+        Records.Clear();
+        Links.Clear();
+        FirstOffset = LastOffset = -1;
+        LastTraceContext = default;
+    }
+}

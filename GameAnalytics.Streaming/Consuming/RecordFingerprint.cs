@@ -1,0 +1,59 @@
+using System.Security.Cryptography;
+using Confluent.Kafka;
+
+namespace GameAnalytics.Streaming.Consuming;
+
+/// <summary>
+/// Tells whether Kafka still holds, at an offset, the record the lake landed there. A new broker or a
+/// recreated topic starts its offsets again at 0, so the same offset then holds another record (or none).
+/// </summary>
+internal sealed class RecordFingerprint(ConsumerConfig groupConfig) : IDisposable
+{
+    private static readonly TimeSpan FetchTimeout = TimeSpan.FromSeconds(5);
+
+    // A consumer of its own, outside the group, that reads single records by offset.
+    private readonly IConsumer<Ignore, byte[]> _reader = new ConsumerBuilder<Ignore, byte[]>(new ConsumerConfig
+    {
+        BootstrapServers = groupConfig.BootstrapServers,
+        GroupId = $"{groupConfig.GroupId}-fingerprint",
+        EnableAutoCommit = false,
+        EnableAutoOffsetStore = false,
+        AutoOffsetReset = AutoOffsetReset.Error,
+    }).Build();
+
+    public static string Of(byte[]? value) => Convert.ToHexString(SHA256.HashData(value ?? []), 0, 16);
+
+    /// <returns>True when the record at <paramref name="offset"/> has <paramref name="fingerprint"/>; false when it differs or cannot be read.</returns>
+    public bool Matches(TopicPartition partition, long offset, string fingerprint)
+    {
+        _reader.Assign(new TopicPartitionOffset(partition, offset));
+        try
+        {
+            var deadline = DateTime.UtcNow + FetchTimeout;
+            while (DateTime.UtcNow < deadline)
+            {
+                var record = _reader.Consume(TimeSpan.FromMilliseconds(200));
+                if (record?.Message is not null)
+                {
+                    return record.Offset.Value == offset && Of(record.Message.Value) == fingerprint;
+                }
+            }
+
+            return false;
+        }
+        catch (ConsumeException)
+        {
+            return false;
+        }
+        finally
+        {
+            _reader.Unassign();
+        }
+    }
+
+    public void Dispose()
+    {
+        _reader.Close();
+        _reader.Dispose();
+    }
+}

@@ -1,0 +1,53 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace GameAnalytics.Streaming.Diagnostics;
+
+/// <summary>The processor's spans and metrics, shown in the Aspire dashboard.</summary>
+internal sealed class StreamingTelemetry : IDisposable
+{
+    public const string Name = "GameAnalytics.Streaming";
+
+    private readonly Meter _meter;
+    private IReadOnlyDictionary<int, long> _lag = new Dictionary<int, long>();
+
+    public StreamingTelemetry(IMeterFactory meterFactory)
+    {
+        _meter = meterFactory.Create(Name);
+        Landed = _meter.CreateCounter<long>("gameanalytics.streaming.events.landed", "{event}", "Events committed to the lake.");
+        Rejected = _meter.CreateCounter<long>("gameanalytics.streaming.events.rejected", "{event}", "Records landed in rejected_events.");
+        FilesWritten = _meter.CreateCounter<long>("gameanalytics.streaming.files.written", "{file}", "Parquet files committed.");
+        LostOffsets = _meter.CreateCounter<long>("gameanalytics.streaming.offsets.lost", "{offset}", "Offsets Kafka no longer had when the processor needed them.");
+        BatchSize = _meter.CreateHistogram<long>("gameanalytics.streaming.batch.size", "{record}", "Records per landed batch.");
+        BatchDuration = _meter.CreateHistogram<double>("gameanalytics.streaming.batch.duration", "s", "Time to write and commit one batch.");
+        Freshness = _meter.CreateHistogram<double>("gameanalytics.streaming.freshness", "s", "Commit time minus received_at, per event.");
+        _meter.CreateObservableGauge("gameanalytics.streaming.consumer.lag", ObserveLag, "{record}", "Records in Kafka not yet landed, per partition.");
+    }
+
+    public ActivitySource Source { get; } = new(Name);
+
+    public Counter<long> Landed { get; }
+
+    public Counter<long> Rejected { get; }
+
+    public Counter<long> FilesWritten { get; }
+
+    public Counter<long> LostOffsets { get; }
+
+    public Histogram<long> BatchSize { get; }
+
+    public Histogram<double> BatchDuration { get; }
+
+    public Histogram<double> Freshness { get; }
+
+    public void ReportLag(IReadOnlyDictionary<int, long> lagByPartition) => _lag = lagByPartition;
+
+    private IEnumerable<Measurement<long>> ObserveLag() =>
+        _lag.Select(entry => new Measurement<long>(entry.Value, new KeyValuePair<string, object?>("messaging.destination.partition.id", entry.Key.ToString())));
+
+    public void Dispose()
+    {
+        Source.Dispose();
+        _meter.Dispose();
+    }
+}

@@ -1,0 +1,124 @@
+using GameAnalytics.Streaming.Routing;
+
+namespace GameAnalytics.Streaming.Lake;
+
+/// <summary>
+/// Lands one partition's batch exactly once: Parquet files under hidden names, then the commit record
+/// (the commit point), then the renames that make the files visible. Recovery rolls a committed batch
+/// forward and throws away anything uncommitted.
+/// </summary>
+internal sealed class LakeCommitter(string lakeRoot, CommitLog commitLog, ParquetTableWriter writer, TimeProvider clock)
+{
+    /// <summary>Test hook: called at each step of a commit, to crash there.</summary>
+    internal Action<CommitStep>? OnStep { get; set; }
+
+    public string LakeRoot => lakeRoot;
+
+    /// <returns>The commit, or null when another writer committed this sequence first (the batch is then discarded).</returns>
+    public CommitRecord? Commit(int partition, long sequence, long firstOffset, long lastOffset, string lastRecordFingerprint, IReadOnlyList<ParsedRecord> records)
+    {
+        OnStep?.Invoke(CommitStep.BeforeWrite);
+        var files = new List<string>();
+        var temps = new List<string>();
+        try
+        {
+            foreach (var group in records.GroupBy(record => (record.Table, Dt: record.Event?.Dt ?? record.Rejected!.Dt)))
+            {
+                var relative = TableFiles.RelativePath(group.Key.Table, group.Key.Dt, partition, sequence, firstOffset, lastOffset);
+                var temp = TableFiles.TempPath(FullPath(relative));
+                Directory.CreateDirectory(Path.GetDirectoryName(temp)!);
+                temps.Add(temp);
+                if (group.Key.Table == TableRouter.RejectedTable)
+                {
+                    writer.WriteRejected(temp, group.Select(record => record.Rejected!).ToList());
+                }
+                else
+                {
+                    writer.WriteEvents(temp, group.Select(record => record.Event!).ToList());
+                }
+
+                files.Add(relative);
+                OnStep?.Invoke(CommitStep.DuringWrite);
+            }
+
+            OnStep?.Invoke(CommitStep.BeforeCommitRecord);
+            var commit = new CommitRecord(partition, sequence, firstOffset, lastOffset, lastRecordFingerprint, files, clock.GetUtcNow());
+            if (!commitLog.TryAppend(commit))
+            {
+                DeleteAll(temps);
+                return null;
+            }
+
+            OnStep?.Invoke(CommitStep.AfterCommitRecord);
+            Publish(commit);
+            OnStep?.Invoke(CommitStep.AfterPublish);
+            return commit;
+        }
+        catch (Exception) when (!File.Exists(Path.Combine(commitLog.PartitionDirectory(partition), $"{sequence:D12}.json")))
+        {
+            DeleteAll(temps);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Makes the lake consistent for a partition about to be consumed: finishes the latest commit's renames
+    /// and deletes uncommitted files. Returns the latest commit, from which consumption resumes.
+    /// </summary>
+    public CommitRecord? Recover(int partition)
+    {
+        var latest = commitLog.Latest(partition);
+        if (latest is not null)
+        {
+            Publish(latest);
+        }
+
+        if (Directory.Exists(lakeRoot))
+        {
+            foreach (var orphan in Directory.EnumerateFiles(lakeRoot, TableFiles.TempPattern(partition), SearchOption.AllDirectories))
+            {
+                File.Delete(orphan);
+            }
+        }
+
+        return latest;
+    }
+
+    private void Publish(CommitRecord commit)
+    {
+        foreach (var relative in commit.Files)
+        {
+            var final = FullPath(relative);
+            var temp = TableFiles.TempPath(final);
+            if (File.Exists(temp))
+            {
+                File.Move(temp, final, overwrite: true);
+            }
+            else if (!File.Exists(final))
+            {
+                throw new InvalidDataException($"Commit {commit.Sequence} of partition {commit.Partition} names {relative}, which is missing from the lake.");
+            }
+        }
+
+        commitLog.Prune(commit.Partition);
+    }
+
+    private string FullPath(string relative) => Path.Combine(lakeRoot, relative);
+
+    private static void DeleteAll(IEnumerable<string> paths)
+    {
+        foreach (var path in paths)
+        {
+            File.Delete(path);
+        }
+    }
+}
+
+internal enum CommitStep
+{
+    BeforeWrite,
+    DuringWrite,
+    BeforeCommitRecord,
+    AfterCommitRecord,
+    AfterPublish,
+}

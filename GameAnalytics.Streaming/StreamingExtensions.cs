@@ -1,0 +1,68 @@
+using GameAnalytics.Events.Catalog;
+using GameAnalytics.Streaming;
+using GameAnalytics.Streaming.Consuming;
+using GameAnalytics.Streaming.Diagnostics;
+using GameAnalytics.Streaming.Lake;
+using GameAnalytics.Streaming.Routing;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+
+namespace Microsoft.Extensions.Hosting;
+
+public static class StreamingExtensions
+{
+    /// <summary>
+    /// The stream processor: consumes <c>ConnectionStrings:kafka</c> in a consumer group and lands every event
+    /// in the lake (<c>Lake:Root</c>, by default <c>lake</c> under <c>GameAnalytics:DataDir</c>).
+    /// </summary>
+    public static IHostApplicationBuilder AddStreaming(this IHostApplicationBuilder builder)
+    {
+        builder.AddEventCatalog();
+
+        builder.Services.AddOptions<StreamingOptions>()
+            .BindConfiguration(StreamingOptions.SectionName)
+            .Validate(options => options.FlushEvents > 0, "Streaming:FlushEvents must be positive.")
+            .Validate(options => options.FlushInterval > TimeSpan.Zero, "Streaming:FlushInterval must be positive.")
+            .ValidateOnStart();
+        builder.Services.AddOptions<LakeOptions>()
+            .BindConfiguration(LakeOptions.SectionName)
+            .PostConfigure<IConfiguration>((lake, configuration) => lake.Root = ResolveLakeRoot(lake.Root, configuration));
+
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(services => new TableRouter(
+            services.GetRequiredService<EventCatalog>(),
+            services.GetRequiredService<IOptions<StreamingOptions>>().Value.Tables));
+        builder.Services.AddSingleton<EventRecordParser>();
+        builder.Services.AddSingleton<ParquetTableWriter>();
+        builder.Services.AddSingleton(services =>
+        {
+            var root = services.GetRequiredService<IOptions<LakeOptions>>().Value.Root;
+            var topic = services.GetRequiredService<IOptions<StreamingOptions>>().Value.Topic;
+            return new LakeCommitter(root, new CommitLog(root, topic), services.GetRequiredService<ParquetTableWriter>(), services.GetRequiredService<TimeProvider>());
+        });
+
+        builder.Services.AddSingleton<StreamingTelemetry>();
+        builder.Services.AddSingleton<StreamingHealth>();
+        builder.Services.AddHealthChecks().AddCheck<StreamingHealth>("streaming");
+        builder.Services.AddHostedService<LakeConsumerService>();
+
+        builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddSource(StreamingTelemetry.Name));
+        builder.Services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddMeter(StreamingTelemetry.Name));
+        return builder;
+    }
+
+    private static string ResolveLakeRoot(string configured, IConfiguration configuration)
+    {
+        if (!string.IsNullOrWhiteSpace(configured))
+        {
+            return Path.GetFullPath(configured);
+        }
+
+        var dataDirectory = configuration["GameAnalytics:DataDir"];
+        return string.IsNullOrWhiteSpace(dataDirectory)
+            ? throw new InvalidOperationException("Set Lake:Root, or GameAnalytics:DataDir (the AppHost passes it), to say where the lake is.")
+            : Path.GetFullPath(Path.Combine(dataDirectory, "lake"));
+    }
+}

@@ -1,0 +1,24 @@
+using GameAnalytics.Events.Kafka;
+
+namespace GameAnalytics.Streaming;
+
+public sealed class StreamingOptions
+{
+    public const string SectionName = "Streaming";
+
+    public string Topic { get; set; } = KafkaTopics.Events;
+
+    public string GroupId { get; set; } = "game-analytics-streaming";
+
+    /// <summary>A partition's batch is landed when it holds this many records...</summary>
+    public int FlushEvents { get; set; } = 50_000;
+
+    /// <summary>...or when its oldest record has waited this long.</summary>
+    public TimeSpan FlushInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Event type to table. A catalog type without an entry lands in a table named after the type.</summary>
+    public Dictionary<string, string> Tables { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>librdkafka consumer settings on top of ours (e.g. <c>Streaming:Consumer:session.timeout.ms</c>).</summary>
+    public Dictionary<string, string> Consumer { get; set; } = [];
+}
