@@ -28,6 +28,7 @@ internal sealed partial class LakeConsumerService(
     private readonly StreamingOptions _options = options.Value;
     private readonly Dictionary<int, PartitionBatch> _batches = [];
     private RecordFingerprint? _fingerprints;
+    private bool _faulted;
     private long _lagReportedAt;
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
@@ -69,13 +70,15 @@ internal sealed partial class LakeConsumerService(
             }
 
             // Shutting down: land what is buffered rather than consume it again.
-            foreach (var batch in _batches.Values)
+            foreach (var batch in _batches.Values.ToArray())
             {
                 Flush(consumer, batch);
             }
         }
         catch (Exception ex)
         {
+            // Closing must not land anything now: recovery on the next start decides what is committed.
+            _faulted = true;
             health.ReportFailure(ex.Message);
             throw;
         }
@@ -136,7 +139,7 @@ internal sealed partial class LakeConsumerService(
 
     private void FlushDue(IConsumer<string, byte[]> consumer)
     {
-        foreach (var batch in _batches.Values)
+        foreach (var batch in _batches.Values.ToArray())
         {
             if (batch.IsDue(_options.FlushEvents, _options.FlushInterval))
             {
@@ -167,12 +170,10 @@ internal sealed partial class LakeConsumerService(
         var commit = committer.Commit(batch.Partition, batch.NextSequence, batch.FirstOffset, batch.LastOffset, batch.LastFingerprint, batch.Records);
         if (commit is null)
         {
-            // Another instance committed this sequence first: it owns the partition now.
+            // Another instance committed this sequence first: it owns the partition now, until a rebalance says otherwise.
             LogFenced(batch.Partition, batch.NextSequence);
             activity?.SetStatus(ActivityStatusCode.Error, "fenced by another instance");
-            var latest = committer.Recover(batch.Partition);
-            batch.Reset(latest is null ? 0 : latest.Sequence + 1, latest?.NextOffset ?? batch.NextOffset);
-            consumer.Seek(new TopicPartitionOffset(_options.Topic, batch.Partition, batch.NextOffset));
+            _batches.Remove(batch.Partition);
             return;
         }
 
@@ -282,7 +283,7 @@ internal sealed partial class LakeConsumerService(
     {
         foreach (var partition in partitions)
         {
-            if (_batches.Remove(partition.Partition.Value, out var batch))
+            if (_batches.Remove(partition.Partition.Value, out var batch) && !_faulted)
             {
                 // Still ours until this returns: land what is buffered, so the next owner need not read it again.
                 Flush(consumer, batch);
@@ -308,7 +309,7 @@ internal sealed partial class LakeConsumerService(
 
         _lagReportedAt = Stopwatch.GetTimestamp();
         var lag = new Dictionary<int, long>();
-        foreach (var batch in _batches.Values)
+        foreach (var batch in _batches.Values.ToArray())
         {
             var high = consumer.GetWatermarkOffsets(new TopicPartition(_options.Topic, batch.Partition)).High;
             if (high != Offset.Unset)
@@ -332,7 +333,7 @@ internal sealed partial class LakeConsumerService(
     [LoggerMessage(Level = LogLevel.Error, Message = "DATA LOST: partition {Partition} offsets {From} to {To} ({Count} records) are no longer in Kafka and were never landed")]
     private partial void LogLostOffsets(int partition, long from, long to, long count);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Partition {Partition}: commit {Sequence} was already made by another instance; dropping this batch and resuming after it")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Partition {Partition}: commit {Sequence} was already made by another instance; dropping this batch and the partition until it is assigned again")]
     private partial void LogFenced(int partition, long sequence);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} records of partition {Partition} (offsets {First} to {Last}) were not valid events and landed in rejected_events")]

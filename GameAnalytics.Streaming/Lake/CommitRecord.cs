@@ -14,6 +14,7 @@ internal sealed record CommitRecord(
     long FirstOffset,
     long LastOffset,
     string LastRecordFingerprint,
+    string StagingToken,
     IReadOnlyList<string> Files,
     DateTimeOffset CommittedAt)
 {

@@ -18,6 +18,7 @@ internal sealed class LakeCommitter(string lakeRoot, CommitLog commitLog, Parque
     public CommitRecord? Commit(int partition, long sequence, long firstOffset, long lastOffset, string lastRecordFingerprint, IReadOnlyList<ParsedRecord> records)
     {
         OnStep?.Invoke(CommitStep.BeforeWrite);
+        var stagingToken = Guid.NewGuid().ToString("N");
         var files = new List<string>();
         var temps = new List<string>();
         try
@@ -25,7 +26,7 @@ internal sealed class LakeCommitter(string lakeRoot, CommitLog commitLog, Parque
             foreach (var group in records.GroupBy(record => (record.Table, Dt: record.Event?.Dt ?? record.Rejected!.Dt)))
             {
                 var relative = TableFiles.RelativePath(group.Key.Table, group.Key.Dt, partition, sequence, firstOffset, lastOffset);
-                var temp = TableFiles.TempPath(FullPath(relative));
+                var temp = TableFiles.TempPath(FullPath(relative), stagingToken);
                 Directory.CreateDirectory(Path.GetDirectoryName(temp)!);
                 temps.Add(temp);
                 if (group.Key.Table == TableRouter.RejectedTable)
@@ -42,7 +43,7 @@ internal sealed class LakeCommitter(string lakeRoot, CommitLog commitLog, Parque
             }
 
             OnStep?.Invoke(CommitStep.BeforeCommitRecord);
-            var commit = new CommitRecord(partition, sequence, firstOffset, lastOffset, lastRecordFingerprint, files, clock.GetUtcNow());
+            var commit = new CommitRecord(partition, sequence, firstOffset, lastOffset, lastRecordFingerprint, stagingToken, files, clock.GetUtcNow());
             if (!commitLog.TryAppend(commit))
             {
                 DeleteAll(temps);
@@ -89,7 +90,7 @@ internal sealed class LakeCommitter(string lakeRoot, CommitLog commitLog, Parque
         foreach (var relative in commit.Files)
         {
             var final = FullPath(relative);
-            var temp = TableFiles.TempPath(final);
+            var temp = TableFiles.TempPath(final, commit.StagingToken);
             if (File.Exists(temp))
             {
                 File.Move(temp, final, overwrite: true);
@@ -114,7 +115,7 @@ internal sealed class LakeCommitter(string lakeRoot, CommitLog commitLog, Parque
     }
 }
 
-internal enum CommitStep
+public enum CommitStep
 {
     BeforeWrite,
     DuringWrite,

@@ -9,9 +9,12 @@ internal static class TableFiles
     public static string RelativePath(string table, DateOnly dt, int partition, long sequence, long firstOffset, long lastOffset) =>
         string.Create(CultureInfo.InvariantCulture, $"{table}/dt={dt:yyyy-MM-dd}/p{partition:D3}-{sequence:D12}-{firstOffset}-{lastOffset}.parquet");
 
-    /// <summary>The in-progress name beside the final one: a leading dot hides it from every lake reader.</summary>
-    public static string TempPath(string finalPath) =>
-        Path.Combine(Path.GetDirectoryName(finalPath)!, $".{Path.GetFileName(finalPath)}.tmp");
+    /// <summary>
+    /// The in-progress name beside the final one: a leading dot hides it from every lake reader, and the writer's
+    /// staging token keeps two writers of the same batch from touching each other's files.
+    /// </summary>
+    public static string TempPath(string finalPath, string stagingToken) =>
+        Path.Combine(Path.GetDirectoryName(finalPath)!, $".{Path.GetFileName(finalPath)}.{stagingToken}.tmp");
 
     public static string TempPattern(int partition) => $".p{partition:D3}-*.tmp";
 }

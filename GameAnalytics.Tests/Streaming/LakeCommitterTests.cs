@@ -1,0 +1,102 @@
+using GameAnalytics.Streaming.Lake;
+using GameAnalytics.Streaming.Routing;
+using GameAnalytics.Tests.Fixtures;
+
+namespace GameAnalytics.Tests.Streaming;
+
+/// <summary>Crashes injected at every step of a commit: after recovery each event is in the lake exactly once.</summary>
+public sealed class LakeCommitterTests : IDisposable
+{
+    private const int Partition = 3;
+
+    private readonly TempDirectory _lake = new();
+
+    [Theory]
+    [InlineData(CommitStep.BeforeWrite)]
+    [InlineData(CommitStep.DuringWrite)]
+    [InlineData(CommitStep.BeforeCommitRecord)]
+    [InlineData(CommitStep.AfterCommitRecord)]
+    [InlineData(CommitStep.AfterPublish)]
+    public void A_crash_at_any_step_lands_each_event_exactly_once_after_recovery(CommitStep crashAt)
+    {
+        var first = Records(firstOffset: 0, count: 40);
+        var second = Records(firstOffset: 40, count: 40);
+        var committer = NewCommitter();
+        Assert.NotNull(committer.Commit(Partition, 0, 0, 39, "f0", first));
+
+        committer.OnStep = step =>
+        {
+            if (step == crashAt)
+            {
+                throw new SimulatedCrash();
+            }
+        };
+        Assert.Throws<SimulatedCrash>(() => committer.Commit(Partition, 1, 40, 79, "f1", second));
+
+        // A new process: recover, then consume again from where the lake says.
+        var restarted = NewCommitter();
+        var latest = restarted.Recover(Partition)!;
+        if (latest.NextOffset == 40)
+        {
+            Assert.NotNull(restarted.Commit(Partition, latest.Sequence + 1, 40, 79, "f1", second));
+        }
+
+        using var lake = new LakeQuery(_lake.Path);
+        var landed = lake.EventIds("sword_purchases").Concat(lake.EventIds("join_guilds")).Order().ToList();
+        Assert.Equal(first.Concat(second).Select(r => r.Event!.EventId).Order(), landed);
+        Assert.Empty(Directory.EnumerateFiles(_lake.Path, "*.tmp", SearchOption.AllDirectories));
+    }
+
+    [Fact]
+    public void Of_two_writers_of_the_same_sequence_only_one_commits()
+    {
+        var records = Records(firstOffset: 0, count: 10);
+        var winner = NewCommitter();
+        var loser = NewCommitter();
+
+        Assert.NotNull(winner.Commit(Partition, 0, 0, 9, "a", records));
+        Assert.Null(loser.Commit(Partition, 0, 0, 9, "a", Records(firstOffset: 0, count: 10)));
+
+        using var lake = new LakeQuery(_lake.Path);
+        Assert.Equal(records.Select(r => r.Event!.EventId).Order(), lake.EventIds("sword_purchases").Concat(lake.EventIds("join_guilds")).Order());
+        Assert.Empty(Directory.EnumerateFiles(_lake.Path, "*.tmp", SearchOption.AllDirectories));
+    }
+
+    [Fact]
+    public void Files_are_invisible_to_readers_until_committed()
+    {
+        var committer = NewCommitter();
+        committer.OnStep = step =>
+        {
+            if (step == CommitStep.BeforeCommitRecord)
+            {
+                // Written but uncommitted: the files exist only under hidden names.
+                Assert.NotEmpty(Directory.EnumerateFiles(_lake.Path, ".*.tmp", SearchOption.AllDirectories));
+                Assert.Empty(Directory.EnumerateFiles(_lake.Path, "*.parquet", SearchOption.AllDirectories));
+            }
+        };
+
+        committer.Commit(Partition, 0, 0, 9, "a", Records(firstOffset: 0, count: 10));
+
+        Assert.Equal(2, Directory.EnumerateFiles(_lake.Path, "*.parquet", SearchOption.AllDirectories).Count());
+    }
+
+    private LakeCommitter NewCommitter() =>
+        new(_lake.Path, new CommitLog(_lake.Path, "events"), new ParquetTableWriter(), TimeProvider.System);
+
+    /// <summary>Alternating sword purchases and guild joins, so each batch writes two files.</summary>
+    private static List<ParsedRecord> Records(long firstOffset, int count) =>
+        Enumerable.Range(0, count).Select(i =>
+        {
+            var type = i % 2 == 0 ? "purchase_sword" : "join_guild";
+            var table = i % 2 == 0 ? "sword_purchases" : "join_guilds";
+            var landed = new LandedEvent(
+                "{}", "2026-11-29 20:00:00.000", "*/*", "user1.datafun.com", "tests", type, Guid.CreateVersion7().ToString(), "user1.datafun.com",
+                new DateTime(2026, 11, 29, 20, 0, 0, DateTimeKind.Utc), null, null, Partition, firstOffset + i);
+            return new ParsedRecord(table, landed, null);
+        }).ToList();
+
+    public void Dispose() => _lake.Dispose();
+
+    private sealed class SimulatedCrash : Exception;
+}
