@@ -16,6 +16,12 @@ public sealed class StreamingOptions
     /// <summary>...or when its oldest record has waited this long.</summary>
     public TimeSpan FlushInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How many recent event ids each partition remembers to drop client retries (0 turns it off). Retries of one
+    /// event share its user_id, hence its partition; the window is rebuilt from the lake when a partition is assigned.
+    /// </summary>
+    public int DedupWindow { get; set; } = 100_000;
+
     /// <summary>Event type to table. A catalog type without an entry lands in a table named after the type.</summary>
     public Dictionary<string, string> Tables { get; set; } = new(StringComparer.Ordinal);
 

@@ -99,7 +99,11 @@ internal sealed partial class LakeConsumerService(
 
         var parsed = parser.Parse(result);
         TraceProcessing(batch, result, parsed);
-        batch.Add(result.Offset.Value, parsed, RecordFingerprint.Of(result.Message.Value));
+        if (!batch.Add(result.Offset.Value, parsed, RecordFingerprint.Of(result.Message.Value)))
+        {
+            telemetry.Duplicates.Add(1);
+        }
+
         if (batch.Records.Count >= _options.FlushEvents)
         {
             Flush(consumer, batch);
@@ -150,7 +154,7 @@ internal sealed partial class LakeConsumerService(
 
     private void Flush(IConsumer<string, byte[]> consumer, PartitionBatch batch)
     {
-        if (batch.Records.Count == 0)
+        if (batch.IsEmpty)
         {
             return;
         }
@@ -218,12 +222,25 @@ internal sealed partial class LakeConsumerService(
         {
             var latest = committer.Recover(partition.Partition.Value);
             var start = StartOffset(consumer, partition, latest);
-            _batches[partition.Partition.Value] = new PartitionBatch(partition.Partition.Value, latest is null ? 0 : latest.Sequence + 1, start);
+            _batches[partition.Partition.Value] = new PartitionBatch(
+                partition.Partition.Value, latest is null ? 0 : latest.Sequence + 1, start, RecentEventIds(partition.Partition.Value));
             positions.Add(new TopicPartitionOffset(partition, start));
             LogAssigned(partition.Partition.Value, start, latest?.Sequence ?? -1);
         }
 
         return positions;
+    }
+
+    /// <summary>Rebuilds a partition's retry window from what it landed last, newest first.</summary>
+    private DedupWindow RecentEventIds(int partition)
+    {
+        var window = new DedupWindow(_options.DedupWindow);
+        foreach (var id in committer.RecentEventIds(partition, _options.DedupWindow).Reverse())
+        {
+            window.TryAdd(id);
+        }
+
+        return window;
     }
 
     /// <summary>Where a partition resumes: after what the lake landed, unless Kafka says that cannot be right.</summary>

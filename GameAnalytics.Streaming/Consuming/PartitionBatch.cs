@@ -4,7 +4,7 @@ using GameAnalytics.Streaming.Routing;
 namespace GameAnalytics.Streaming.Consuming;
 
 /// <summary>What one assigned partition has consumed since its last commit.</summary>
-internal sealed class PartitionBatch(int partition, long nextSequence, long nextOffset)
+internal sealed class PartitionBatch(int partition, long nextSequence, long nextOffset, DedupWindow recentEventIds)
 {
     private const int MaxLinks = 1000;
 
@@ -19,7 +19,12 @@ internal sealed class PartitionBatch(int partition, long nextSequence, long next
     public List<ParsedRecord> Records { get; } = [];
 
     /// <summary>The offset the next record should have.</summary>
-    public long ExpectedOffset => Records.Count > 0 ? LastOffset + 1 : NextOffset;
+    public long ExpectedOffset => IsEmpty ? NextOffset : LastOffset + 1;
+
+    /// <summary>Nothing consumed since the last commit (a batch of duplicates only still has offsets to commit).</summary>
+    public bool IsEmpty => FirstOffset < 0;
+
+    public DedupWindow RecentEventIds { get; } = recentEventIds;
 
     public long FirstOffset { get; private set; } = -1;
 
@@ -35,17 +40,24 @@ internal sealed class PartitionBatch(int partition, long nextSequence, long next
     /// <summary>Identifies the last record added, for the commit record.</summary>
     public string LastFingerprint { get; private set; } = "";
 
-    public void Add(long offset, ParsedRecord record, string fingerprint)
+    /// <returns>False when the record is a retry of an event already landed or in this batch: only its offset counts.</returns>
+    public bool Add(long offset, ParsedRecord record, string fingerprint)
     {
         LastFingerprint = fingerprint;
-        if (Records.Count == 0)
+        if (IsEmpty)
         {
             FirstOffset = offset;
             StartedAt = Stopwatch.GetTimestamp();
         }
 
-        Records.Add(record);
         LastOffset = offset;
+        if (record.Event is { } landed && !RecentEventIds.TryAdd(landed.EventId))
+        {
+            return false;
+        }
+
+        Records.Add(record);
+        return true;
     }
 
     public void Link(ActivityContext context)
@@ -57,7 +69,7 @@ internal sealed class PartitionBatch(int partition, long nextSequence, long next
     }
 
     public bool IsDue(int maxRecords, TimeSpan maxAge) =>
-        Records.Count >= maxRecords || (Records.Count > 0 && Stopwatch.GetElapsedTime(StartedAt) >= maxAge);
+        Records.Count >= maxRecords || (!IsEmpty && Stopwatch.GetElapsedTime(StartedAt) >= maxAge);
 
     /// <summary>Starts the next batch after a commit, or after a restart from the lake.</summary>
     public void Reset(long nextSequence, long nextOffset)

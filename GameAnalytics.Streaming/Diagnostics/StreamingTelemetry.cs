@@ -16,6 +16,7 @@ internal sealed class StreamingTelemetry : IDisposable
         _meter = meterFactory.Create(Name);
         Landed = _meter.CreateCounter<long>("gameanalytics.streaming.events.landed", "{event}", "Events committed to the lake.");
         Rejected = _meter.CreateCounter<long>("gameanalytics.streaming.events.rejected", "{event}", "Records landed in rejected_events.");
+        Duplicates = _meter.CreateCounter<long>("gameanalytics.streaming.events.duplicates", "{event}", "Client retries of an event already landed, dropped.");
         FilesWritten = _meter.CreateCounter<long>("gameanalytics.streaming.files.written", "{file}", "Parquet files committed.");
         LostOffsets = _meter.CreateCounter<long>("gameanalytics.streaming.offsets.lost", "{offset}", "Offsets Kafka no longer had when the processor needed them.");
         BatchSize = _meter.CreateHistogram<long>("gameanalytics.streaming.batch.size", "{record}", "Records per landed batch.");
@@ -29,6 +30,8 @@ internal sealed class StreamingTelemetry : IDisposable
     public Counter<long> Landed { get; }
 
     public Counter<long> Rejected { get; }
+
+    public Counter<long> Duplicates { get; }
 
     public Counter<long> FilesWritten { get; }
 

@@ -27,6 +27,15 @@ internal sealed class CommitLog(string lakeRoot, string topic)
         return latest < 0 ? null : Read(RecordPath(directory, latest));
     }
 
+    /// <summary>The partition's kept records, newest first.</summary>
+    public IEnumerable<CommitRecord> Recent(int partition)
+    {
+        var directory = PartitionDirectory(partition);
+        return Directory.Exists(directory)
+            ? Sequences(directory).OrderDescending().Select(sequence => Read(RecordPath(directory, sequence)))
+            : [];
+    }
+
     /// <summary>Appends the record unless another writer already committed that sequence (then false).</summary>
     public bool TryAppend(CommitRecord record)
     {

@@ -85,6 +85,15 @@ internal sealed class LakeCommitter(string lakeRoot, CommitLog commitLog, Parque
         return latest;
     }
 
+    /// <summary>The event ids this partition landed most recently, newest commits first, at most <paramref name="limit"/>.</summary>
+    public IEnumerable<string> RecentEventIds(int partition, int limit) =>
+        commitLog.Recent(partition)
+            .SelectMany(commit => commit.Files.Where(file => !file.StartsWith(TableRouter.RejectedTable + "/", StringComparison.Ordinal)))
+            .Select(FullPath)
+            .Where(File.Exists)
+            .SelectMany(ParquetTableWriter.ReadEventIds)
+            .Take(limit);
+
     private void Publish(CommitRecord commit)
     {
         foreach (var relative in commit.Files)

@@ -81,6 +81,27 @@ internal sealed class ParquetTableWriter
         file.Close();
     }
 
+    /// <summary>The event ids of an event table file, read from that column alone.</summary>
+    public static IEnumerable<string> ReadEventIds(string path)
+    {
+        using var file = new ParquetFileReader(path);
+        var column = file.FileMetaData.Schema.ColumnIndex("event_id");
+        if (column < 0)
+        {
+            yield break;
+        }
+
+        for (var group = 0; group < file.FileMetaData.NumRowGroups; group++)
+        {
+            using var rowGroup = file.RowGroup(group);
+            using var reader = rowGroup.Column(column).LogicalReader<string>();
+            foreach (var id in reader.ReadAll((int)rowGroup.MetaData.NumRows))
+            {
+                yield return id;
+            }
+        }
+    }
+
     private static void Write<TRow, TValue>(RowGroupWriter group, IReadOnlyList<TRow> rows, Func<TRow, TValue> select)
     {
         var values = new TValue[rows.Count];

@@ -32,7 +32,7 @@ public static class StreamingHost
         return host;
     }
 
-    public static async Task<List<Guid>> ProduceAsync(string bootstrapServers, string topic, int count, string eventType = "purchase_sword", string? user = null)
+    public static async Task<List<Guid>> ProduceAsync(string bootstrapServers, string topic, int count, string eventType = "purchase_sword", string? user = null, Guid? eventId = null)
     {
         using var producer = new ProducerBuilder<string, byte[]>(new ProducerConfig { BootstrapServers = bootstrapServers, Acks = Acks.All, EnableIdempotence = true }).Build();
         var ids = new List<Guid>(count);
@@ -40,7 +40,7 @@ public static class StreamingHost
         {
             var envelope = new EventEnvelope
             {
-                EventId = Guid.CreateVersion7(),
+                EventId = eventId ?? Guid.CreateVersion7(),
                 EventType = eventType,
                 UserId = user ?? $"user{i % 3 + 1}.datafun.com",
                 ReceivedAt = DateTimeOffset.UtcNow,

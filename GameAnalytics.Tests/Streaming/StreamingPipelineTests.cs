@@ -197,5 +197,33 @@ public sealed class StreamingPipelineTests(DevBrokerFixture kafka) : IDisposable
         Assert.Equal(before.Concat(after).Select(id => id.ToString()).Order(), lake.EventIds("sword_purchases").Order());
     }
 
+    [Fact]
+    public async Task A_client_retry_of_an_event_is_landed_once_even_across_a_restart()
+    {
+        var retried = Guid.CreateVersion7();
+        await StreamingHost.ProduceAsync(kafka.BootstrapServers, _topic, 3, "join_guild", user: "user1.datafun.com", eventId: retried);
+        var others = await StreamingHost.ProduceAsync(kafka.BootstrapServers, _topic, 10, "join_guild", user: "user1.datafun.com");
+        using var lake = new LakeQuery(_lake.Path);
+        using (var first = StreamingHost.Build(kafka.BootstrapServers, _topic, _lake.Path))
+        {
+            await first.StartAsync();
+            await StreamingHost.WaitUntilAsync(() => lake.EventIds("join_guilds").Count >= 11, "the events land");
+            await Task.Delay(1000);
+            await first.StopAsync();
+        }
+
+        await StreamingHost.ProduceAsync(kafka.BootstrapServers, _topic, 1, "join_guild", user: "user1.datafun.com", eventId: retried);
+        var marker = await StreamingHost.ProduceAsync(kafka.BootstrapServers, _topic, 1, "join_guild", user: "user1.datafun.com");
+        using (var second = StreamingHost.Build(kafka.BootstrapServers, _topic, _lake.Path))
+        {
+            await second.StartAsync();
+            await StreamingHost.WaitUntilAsync(() => lake.EventIds("join_guilds").Contains(marker[0].ToString()), "the later events land");
+            await Task.Delay(500);
+            await second.StopAsync();
+        }
+
+        Assert.Equal(others.Concat(marker).Append(retried).Select(id => id.ToString()).Order(), lake.EventIds("join_guilds").Order());
+    }
+
     public void Dispose() => _lake.Dispose();
 }
