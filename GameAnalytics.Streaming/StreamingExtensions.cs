@@ -1,10 +1,12 @@
 using GameAnalytics.Events.Catalog;
 using GameAnalytics.Streaming;
+using GameAnalytics.Streaming.Compaction;
 using GameAnalytics.Streaming.Consuming;
 using GameAnalytics.Streaming.Diagnostics;
 using GameAnalytics.Streaming.Lake;
 using GameAnalytics.Streaming.Routing;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
@@ -42,6 +44,14 @@ public static class StreamingExtensions
             var topic = services.GetRequiredService<IOptions<StreamingOptions>>().Value.Topic;
             return new LakeCommitter(root, new CommitLog(root, topic), services.GetRequiredService<ParquetTableWriter>(), services.GetRequiredService<TimeProvider>());
         });
+
+        builder.Services.AddOptions<CompactionOptions>().BindConfiguration(CompactionOptions.SectionName);
+        builder.Services.AddSingleton(services => new LakeCompactor(
+            services.GetRequiredService<IOptions<LakeOptions>>().Value.Root,
+            services.GetRequiredService<IOptions<CompactionOptions>>().Value,
+            services.GetRequiredService<TimeProvider>(),
+            services.GetRequiredService<ILogger<LakeCompactor>>()));
+        builder.Services.AddHostedService<CompactionService>();
 
         builder.Services.AddSingleton<StreamingTelemetry>();
         builder.Services.AddSingleton<StreamingHealth>();

@@ -18,6 +18,7 @@ internal sealed class StreamingTelemetry : IDisposable
         Rejected = _meter.CreateCounter<long>("gameanalytics.streaming.events.rejected", "{event}", "Records landed in rejected_events.");
         Duplicates = _meter.CreateCounter<long>("gameanalytics.streaming.events.duplicates", "{event}", "Client retries of an event already landed, dropped.");
         FilesWritten = _meter.CreateCounter<long>("gameanalytics.streaming.files.written", "{file}", "Parquet files committed.");
+        FilesCompacted = _meter.CreateCounter<long>("gameanalytics.streaming.files.compacted", "{file}", "Small files replaced by compaction.");
         LostOffsets = _meter.CreateCounter<long>("gameanalytics.streaming.offsets.lost", "{offset}", "Offsets Kafka no longer had when the processor needed them.");
         BatchSize = _meter.CreateHistogram<long>("gameanalytics.streaming.batch.size", "{record}", "Records per landed batch.");
         BatchDuration = _meter.CreateHistogram<double>("gameanalytics.streaming.batch.duration", "s", "Time to write and commit one batch.");
@@ -34,6 +35,8 @@ internal sealed class StreamingTelemetry : IDisposable
     public Counter<long> Duplicates { get; }
 
     public Counter<long> FilesWritten { get; }
+
+    public Counter<long> FilesCompacted { get; }
 
     public Counter<long> LostOffsets { get; }
 

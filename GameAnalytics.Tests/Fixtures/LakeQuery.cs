@@ -1,4 +1,5 @@
 using DuckDB.NET.Data;
+using GameAnalytics.Streaming.Lake;
 
 namespace GameAnalytics.Tests.Fixtures;
 
@@ -15,13 +16,11 @@ public sealed class LakeQuery : IDisposable
         Execute("SET TimeZone = 'UTC'");
     }
 
-    /// <summary><c>read_parquet</c> over every visible file of a table, with <c>dt</c> from the folder names.</summary>
+    /// <summary><c>read_parquet</c> over a snapshot of the table's files, with <c>dt</c> from the folder names.</summary>
     public string Table(string table) =>
-        $"read_parquet('{Path.Combine(_lakeRoot, table)}/**/*.parquet', hive_partitioning = true)";
+        $"read_parquet([{string.Join(", ", TableSnapshot.Files(_lakeRoot, table).Select(file => $"'{file}'"))}], hive_partitioning = true)";
 
-    public bool HasFiles(string table) =>
-        Directory.Exists(Path.Combine(_lakeRoot, table))
-        && Directory.EnumerateFiles(Path.Combine(_lakeRoot, table), "*.parquet", SearchOption.AllDirectories).Any();
+    public bool HasFiles(string table) => TableSnapshot.Files(_lakeRoot, table).Count > 0;
 
     public T Scalar<T>(string sql)
     {

@@ -1,0 +1,43 @@
+using GameAnalytics.Streaming.Diagnostics;
+using GameAnalytics.Streaming.Routing;
+using Microsoft.Extensions.Options;
+
+namespace GameAnalytics.Streaming.Compaction;
+
+/// <summary>Runs the compactor over every table on a timer.</summary>
+internal sealed partial class CompactionService(
+    LakeCompactor compactor,
+    TableRouter router,
+    IOptions<CompactionOptions> options,
+    StreamingTelemetry telemetry,
+    ILogger<CompactionService> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!options.Value.Enabled)
+        {
+            return;
+        }
+
+        using var timer = new PeriodicTimer(options.Value.Interval);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            foreach (var table in router.Tables.Append(TableRouter.RejectedTable))
+            {
+                try
+                {
+                    var made = await Task.Run(() => compactor.Compact(table), stoppingToken);
+                    telemetry.FilesCompacted.Add(made?.Sum(compaction => compaction.Removed.Count) ?? 0);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // The next run starts again from the lake's state; nothing is lost by a failed run.
+                    LogFailed(ex, table);
+                }
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Compacting {Table} failed; it is retried at the next run")]
+    private partial void LogFailed(Exception exception, string table);
+}

@@ -1,0 +1,181 @@
+using System.Globalization;
+using DuckDB.NET.Data;
+using GameAnalytics.Streaming.Lake;
+using GameAnalytics.Streaming.Routing;
+
+namespace GameAnalytics.Streaming.Compaction;
+
+/// <summary>
+/// Merges a table partition's small files into large ones. The new file stays invisible to snapshot readers
+/// until its compaction record is written, which also hides the files it replaces: the one atomic switch.
+/// Replaced files are deleted only after a retention period, so queries already running still find them.
+/// </summary>
+internal sealed partial class LakeCompactor(string lakeRoot, CompactionOptions options, TimeProvider clock, ILogger<LakeCompactor> logger)
+{
+    /// <summary>Test hook: called at each step of a compaction, to crash there.</summary>
+    internal Action<CompactionStep>? OnStep { get; set; }
+
+    /// <returns>The compactions made, or null when another compactor holds the table.</returns>
+    public IReadOnlyList<CompactionRecord>? Compact(string table)
+    {
+        if (!Directory.Exists(Path.Combine(lakeRoot, table)))
+        {
+            return [];
+        }
+
+        var recordsDirectory = CompactionRecord.DirectoryOf(lakeRoot, table);
+        Directory.CreateDirectory(recordsDirectory);
+        FileStream tableLock;
+        try
+        {
+            // Released by the OS if this process dies.
+            tableLock = new FileStream(Path.Combine(recordsDirectory, ".lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+
+        using (tableLock)
+        {
+            var records = CompactionRecord.ReadAll(lakeRoot, table).ToList();
+            DeleteOrphans(table, records);
+            DeleteReplaced(records);
+
+            var made = new List<CompactionRecord>();
+            var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+            foreach (var group in Candidates(table))
+            {
+                if (group.Files.Count >= options.MinFiles || (group.Dt < today && group.Files.Count >= 2))
+                {
+                    made.Add(Merge(table, group.Dt, group.Files));
+                }
+            }
+
+            return made;
+        }
+    }
+
+    /// <summary>Per partition, the visible small files in name order, cut into runs of about the target size.</summary>
+    private IEnumerable<(DateOnly Dt, List<string> Files)> Candidates(string table)
+    {
+        var small = TableSnapshot.Files(lakeRoot, table)
+            .Select(path => new FileInfo(path))
+            .Where(file => file.Length < options.TargetFileBytes / 2);
+        foreach (var partition in small.GroupBy(file => ParseDt(file.Directory!.Name)))
+        {
+            var run = new List<string>();
+            long bytes = 0;
+            foreach (var file in partition.OrderBy(file => file.Name, StringComparer.Ordinal))
+            {
+                run.Add(file.FullName);
+                bytes += file.Length;
+                if (bytes >= options.TargetFileBytes)
+                {
+                    yield return (partition.Key, run);
+                    run = [];
+                    bytes = 0;
+                }
+            }
+
+            if (run.Count > 0)
+            {
+                yield return (partition.Key, run);
+            }
+        }
+    }
+
+    private CompactionRecord Merge(string table, DateOnly dt, List<string> inputs)
+    {
+        OnStep?.Invoke(CompactionStep.BeforeMerge);
+        var id = $"{clock.GetUtcNow():yyyyMMddHHmmssfff}-{Guid.NewGuid():N}"[..32];
+        var directory = Path.GetDirectoryName(inputs[0])!;
+        var output = Path.Combine(directory, $"{TableSnapshot.CompactedPrefix}{id}.parquet");
+        var temp = Path.Combine(directory, $".{Path.GetFileName(output)}.tmp");
+
+        using (var connection = new DuckDBConnection("DataSource=:memory:"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = MergeSql(table, inputs, temp);
+            command.ExecuteNonQuery();
+        }
+
+        OnStep?.Invoke(CompactionStep.AfterMerge);
+        File.Move(temp, output);
+        OnStep?.Invoke(CompactionStep.AfterRename);
+
+        var record = new CompactionRecord(id, table, dt, inputs.Select(Relative).ToList(), Relative(output), clock.GetUtcNow());
+        record.Write(lakeRoot);
+        OnStep?.Invoke(CompactionStep.AfterRecord);
+        LogCompacted(table, dt, inputs.Count, record.Added);
+        return record;
+    }
+
+    /// <summary>
+    /// Event tables also drop client retries the landing window missed (one row per event_id), and are sorted
+    /// by received_at so that row-group statistics prune time filters well.
+    /// </summary>
+    private static string MergeSql(string table, IEnumerable<string> inputs, string output)
+    {
+        var files = string.Join(", ", inputs.Select(Quote));
+        var select = table == TableRouter.RejectedTable
+            ? $"select * from read_parquet([{files}], hive_partitioning = false) order by rejected_at"
+            : $"select * from read_parquet([{files}], hive_partitioning = false) " +
+              "qualify row_number() over (partition by event_id order by received_at, kafka_partition, kafka_offset) = 1 order by received_at";
+        return $"copy ({select}) to {Quote(output)} (format parquet, compression snappy, row_group_size 1000000)";
+    }
+
+    /// <summary>Outputs of compactions that crashed before their record: never visible, safe to delete under the lock.</summary>
+    private void DeleteOrphans(string table, List<CompactionRecord> records)
+    {
+        var added = records.Select(record => record.Added).ToHashSet(StringComparer.Ordinal);
+        var tableDirectory = Path.Combine(lakeRoot, table);
+        if (!Directory.Exists(tableDirectory))
+        {
+            return;
+        }
+
+        foreach (var partition in Directory.EnumerateDirectories(tableDirectory, "dt=*"))
+        {
+            foreach (var file in Directory.EnumerateFiles(partition, $"{TableSnapshot.CompactedPrefix}*.parquet")
+                         .Concat(Directory.EnumerateFiles(partition, $".{TableSnapshot.CompactedPrefix}*.tmp")))
+            {
+                if (!added.Contains(Relative(file)))
+                {
+                    File.Delete(file);
+                }
+            }
+        }
+    }
+
+    private void DeleteReplaced(List<CompactionRecord> records)
+    {
+        var cutoff = clock.GetUtcNow() - options.RetainReplacedFiles;
+        foreach (var record in records.Where(record => record.CommittedAt <= cutoff))
+        {
+            foreach (var relative in record.Removed)
+            {
+                File.Delete(Path.Combine(lakeRoot, relative));
+            }
+        }
+    }
+
+    private string Relative(string path) => Path.GetRelativePath(lakeRoot, path).Replace('\\', '/');
+
+    private static DateOnly ParseDt(string directoryName) =>
+        DateOnly.ParseExact(directoryName["dt=".Length..], "yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    private static string Quote(string path) => $"'{path.Replace("'", "''")}'";
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Compacted {Count} files of {Table} dt={Dt} into {File}")]
+    private partial void LogCompacted(string table, DateOnly dt, int count, string file);
+}
+
+public enum CompactionStep
+{
+    BeforeMerge,
+    AfterMerge,
+    AfterRename,
+    AfterRecord,
+}

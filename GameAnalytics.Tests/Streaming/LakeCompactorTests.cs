@@ -1,0 +1,156 @@
+using GameAnalytics.Streaming.Compaction;
+using GameAnalytics.Streaming.Lake;
+using GameAnalytics.Streaming.Routing;
+using GameAnalytics.Tests.Fixtures;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace GameAnalytics.Tests.Streaming;
+
+public sealed class LakeCompactorTests : IDisposable
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 29, 20, 0, 0, TimeSpan.Zero);
+
+    private readonly TempDirectory _lake = new();
+    private readonly FakeTimeProvider _clock = new(Now);
+    private readonly List<string> _landed = [];
+
+    [Fact]
+    public void Merges_small_files_into_one_and_queries_see_the_same_rows()
+    {
+        Land(batches: 12, perBatch: 50);
+        using var lake = new LakeQuery(_lake.Path);
+        var before = lake.Rows($"select event_id, received_at, host, \"user-agent\", dt from {lake.Table("sword_purchases")} order by event_id");
+
+        var made = NewCompactor().Compact("sword_purchases");
+
+        var compaction = Assert.Single(made!);
+        Assert.Equal(12, compaction.Removed.Count);
+        Assert.Single(TableSnapshot.Files(_lake.Path, "sword_purchases"));
+        var after = lake.Rows($"select event_id, received_at, host, \"user-agent\", dt from {lake.Table("sword_purchases")} order by event_id");
+        Assert.Equal(before, after);
+        Assert.Equal(600L, lake.Scalar<long>($"select count(*) from {lake.Table("sword_purchases")} where received_at >= TIMESTAMPTZ '2026-11-29 00:00:00+00'"));
+    }
+
+    [Fact]
+    public void Leaves_a_partition_of_today_with_few_files_alone_but_compacts_a_closed_day_whole()
+    {
+        Land(batches: 3, perBatch: 10);
+        Assert.Empty(NewCompactor().Compact("sword_purchases")!);
+
+        _clock.Advance(TimeSpan.FromDays(1));
+        Assert.Single(NewCompactor().Compact("sword_purchases")!);
+        Assert.Single(TableSnapshot.Files(_lake.Path, "sword_purchases"));
+    }
+
+    [Fact]
+    public void Replaced_files_are_deleted_only_after_the_retention_period()
+    {
+        Land(batches: 10, perBatch: 5);
+        var compactor = NewCompactor();
+        var compaction = Assert.Single(compactor.Compact("sword_purchases")!);
+        Assert.All(compaction.Removed, file => Assert.True(File.Exists(Path.Combine(_lake.Path, file))));
+
+        _clock.Advance(TimeSpan.FromMinutes(11));
+        compactor.Compact("sword_purchases");
+
+        Assert.All(compaction.Removed, file => Assert.False(File.Exists(Path.Combine(_lake.Path, file))));
+        using var lake = new LakeQuery(_lake.Path);
+        Assert.Equal(_landed.Order(), lake.EventIds("sword_purchases").Order());
+    }
+
+    [Theory]
+    [InlineData(CompactionStep.BeforeMerge)]
+    [InlineData(CompactionStep.AfterMerge)]
+    [InlineData(CompactionStep.AfterRename)]
+    [InlineData(CompactionStep.AfterRecord)]
+    public void A_crash_at_any_step_loses_and_duplicates_nothing(CompactionStep crashAt)
+    {
+        Land(batches: 10, perBatch: 20);
+        var crashing = NewCompactor();
+        crashing.OnStep = step =>
+        {
+            if (step == crashAt)
+            {
+                throw new IOException("simulated crash");
+            }
+        };
+        Assert.Throws<IOException>(() => crashing.Compact("sword_purchases"));
+        using var lake = new LakeQuery(_lake.Path);
+        Assert.Equal(_landed.Order(), lake.EventIds("sword_purchases").Order());
+
+        NewCompactor().Compact("sword_purchases");
+
+        Assert.Equal(_landed.Order(), lake.EventIds("sword_purchases").Order());
+        Assert.Single(TableSnapshot.Files(_lake.Path, "sword_purchases"));
+        Assert.Empty(Directory.EnumerateFiles(_lake.Path, "*.tmp", SearchOption.AllDirectories));
+    }
+
+    [Fact]
+    public async Task Readers_see_every_row_exactly_once_while_compaction_runs()
+    {
+        Land(batches: 40, perBatch: 25);
+        using var stop = new CancellationTokenSource();
+        var reader = Task.Run(() =>
+        {
+            using var lake = new LakeQuery(_lake.Path);
+            var reads = 0;
+            while (!stop.IsCancellationRequested)
+            {
+                Assert.Equal(1000L, lake.Scalar<long>($"select count(*) from {lake.Table("sword_purchases")}"));
+                reads++;
+            }
+
+            return reads;
+        });
+
+        var compactor = NewCompactor();
+        for (var round = 0; round < 3; round++)
+        {
+            compactor.Compact("sword_purchases");
+            Land(batches: 0, perBatch: 0);
+        }
+
+        await Task.Delay(200);
+        stop.Cancel();
+        Assert.True(await reader > 0);
+    }
+
+    [Fact]
+    public void Drops_client_retries_that_the_landing_window_missed()
+    {
+        Land(batches: 10, perBatch: 10);
+        var duplicate = _landed[3];
+        Write(sequence: 99, [duplicate]);
+
+        NewCompactor().Compact("sword_purchases");
+
+        using var lake = new LakeQuery(_lake.Path);
+        Assert.Equal(_landed.Order(), lake.EventIds("sword_purchases").Order());
+    }
+
+    private LakeCompactor NewCompactor() =>
+        new(_lake.Path, new CompactionOptions(), _clock, NullLogger<LakeCompactor>.Instance);
+
+    private void Land(int batches, int perBatch)
+    {
+        for (var batch = 0; batch < batches; batch++)
+        {
+            var ids = Enumerable.Range(0, perBatch).Select(_ => Guid.CreateVersion7().ToString()).ToList();
+            _landed.AddRange(ids);
+            Write(_landed.Count, ids);
+        }
+    }
+
+    private void Write(long sequence, IReadOnlyList<string> eventIds)
+    {
+        var rows = eventIds.Select((id, i) => new LandedEvent(
+            "{}", "2026-11-29 19:00:00.000", "*/*", $"user{i % 3 + 1}.datafun.com", "tests", "purchase_sword", id, "u",
+            new DateTime(2026, 11, 29, 19, 0, i % 60, DateTimeKind.Utc), null, null, 0, sequence * 1000 + i)).ToList();
+        var path = Path.Combine(_lake.Path, TableFiles.RelativePath("sword_purchases", new DateOnly(2026, 11, 29), 0, sequence, sequence * 1000, sequence * 1000 + rows.Count));
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        new ParquetTableWriter().WriteEvents(path, rows);
+    }
+
+    public void Dispose() => _lake.Dispose();
+}

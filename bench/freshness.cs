@@ -1,0 +1,90 @@
+// Per-event freshness of a lake landed by GameAnalytics.Streaming, for bench/landing.sh:
+// (when the event's file became visible: its commit record's committed_at) - (the event's received_at).
+// Usage: dotnet run bench/freshness.cs -- <lake root> [<since: ISO 8601 UTC>]
+// Reads every commit record under <lake>/_streaming/<topic>/p*/ (Streaming keeps a partition's newest 100, so
+// this covers about the last 100 s of a partition at the default 1 s flush interval) and, with DuckDB, the
+// received_at of every event in the files each record names. Events received before <since> (a warm-up) are
+// left out. Prints one JSON line: counts, and p50/p90/p99/max in milliseconds.
+#:package DuckDB.NET.Data.Full@1.5.6.1
+// The repository pins versions centrally (Directory.Packages.props); a file-based app states its own. Never published: no AOT.
+#:property ManagePackageVersionsCentrally=false
+#:property PublishAot=false
+using System.Globalization;
+using System.Text.Json;
+using DuckDB.NET.Data;
+
+if (args.Length is < 1 or > 2)
+{
+    Console.Error.WriteLine("usage: freshness.cs <lake root> [<since, ISO 8601 UTC>]");
+    return 2;
+}
+
+var lake = Path.GetFullPath(args[0]);
+var sinceMs = args.Length == 2
+    ? DateTimeOffset.Parse(args[1], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal).ToUnixTimeMilliseconds()
+    : long.MinValue;
+var streaming = Path.Combine(lake, "_streaming");
+if (!Directory.Exists(streaming))
+{
+    Console.Error.WriteLine($"{streaming} does not exist: nothing was committed");
+    return 1;
+}
+
+using var connection = new DuckDBConnection("DataSource=:memory:");
+connection.Open();
+using (var setup = connection.CreateCommand())
+{
+    setup.CommandText = "SET TimeZone='UTC'";
+    setup.ExecuteNonQuery();
+}
+
+var freshness = new List<double>();
+int commits = 0, files = 0, missing = 0;
+long early = 0, rejectedFiles = 0;
+foreach (var path in Directory.EnumerateFiles(streaming, "*.json", SearchOption.AllDirectories))
+{
+    using var record = JsonDocument.Parse(File.ReadAllBytes(path));
+    var committedAt = record.RootElement.GetProperty("committed_at").GetDateTimeOffset();
+    var committedMs = (committedAt.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / (double)TimeSpan.TicksPerMillisecond;
+    commits++;
+    foreach (var file in record.RootElement.GetProperty("files").EnumerateArray().Select(f => f.GetString()!))
+    {
+        if (file.StartsWith("rejected_events/", StringComparison.Ordinal))
+        {
+            rejectedFiles++;
+            continue;
+        }
+
+        var full = Path.Combine(lake, file);
+        if (!File.Exists(full))
+        {
+            missing++;
+            continue;
+        }
+
+        files++;
+        using var query = connection.CreateCommand();
+        query.CommandText = $"SELECT epoch_ms(received_at) FROM read_parquet('{full.Replace("'", "''")}')";
+        using var reader = query.ExecuteReader();
+        while (reader.Read())
+        {
+            var receivedMs = reader.GetInt64(0);
+            if (receivedMs < sinceMs)
+            {
+                early++;
+                continue;
+            }
+
+            freshness.Add(committedMs - receivedMs);
+        }
+    }
+}
+
+freshness.Sort();
+string Ms(double value) => value.ToString("F1", CultureInfo.InvariantCulture);
+string Quantile(double q) => freshness.Count == 0 ? "null" : Ms(freshness[Math.Clamp((int)Math.Ceiling(q * freshness.Count) - 1, 0, freshness.Count - 1)]);
+Console.WriteLine(
+    $"{{\"events\":{freshness.Count},\"events_before_since\":{early},\"commits\":{commits},\"files\":{files},\"rejected_files\":{rejectedFiles},\"missing_files\":{missing}," +
+    $"\"min_ms\":{Quantile(0)},\"p50_ms\":{Quantile(0.5)},\"p90_ms\":{Quantile(0.9)},\"p99_ms\":{Quantile(0.99)},\"max_ms\":{Quantile(1)}," +
+    $"\"mean_ms\":{(freshness.Count == 0 ? "null" : Ms(freshness.Average()))}}}");
+return missing == 0 ? 0 : 1;
