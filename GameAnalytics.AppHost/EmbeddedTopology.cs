@@ -41,7 +41,8 @@ internal static class EmbeddedTopology
         builder.AddProject<Projects.GameAnalytics_Streaming>("streaming")
             .WithEnvironment("ConnectionStrings__kafka", bootstrapServers)
             .WithDataDirectory(dataDirectory)
-            .WaitFor(kafka);
+            .WaitFor(kafka)
+            .WithHttpHealthCheck("/health");
 
         builder.Eventing.Subscribe<ResourceReadyEvent>(api.Resource, (@event, _) =>
         {

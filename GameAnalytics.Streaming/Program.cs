@@ -1,7 +1,11 @@
-var builder = Host.CreateApplicationBuilder(args);
+var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddStreaming();
 
-var host = builder.Build();
-host.Run();
+var app = builder.Build();
+
+// Only health endpoints: they tell the AppHost when a partition's data was lost or the consume loop stopped.
+app.MapDefaultEndpoints();
+
+app.Run();

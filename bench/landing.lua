@@ -3,13 +3,14 @@
 --   mode=game   GET /purchase_a_sword, one event per request, the Host header (the user) rotating over `users`
 --   users=N     distinct users, hence Kafka keys: enough of them spread the events over every partition (default 1000)
 --   rate=R      requests/s for this wrk thread, paced with delay() as in collector.lua; without it, as fast as it can
---   max=M       this thread stops once M responses arrived (requests still in flight may land too: count in Kafka)
+--   max=M       this thread stops once M responses arrived (requests still in flight may land too: count in Kafka),
+--   done=PATH   and then creates PATH, so that the caller can end wrk with SIGINT before its -d duration
 -- done() prints one line `BENCH {json}` in collector.lua's format.
 
 local types = { "purchase_sword", "join_guild", "slay_dragon", "catch_butterfly" }
 local requests, n = {}, 0
 local threads = {}
-local responses, max_responses = 0, nil
+local responses, max_responses, done_file = 0, nil, nil
 late_ms = 0 -- how far behind its schedule a paced thread sent, at worst (read by done())
 
 function setup(thread)
@@ -24,7 +25,7 @@ function init(args)
     options[key] = value
   end
   local batch, users, rate = tonumber(options.batch), tonumber(options.users), tonumber(options.rate)
-  max_responses = tonumber(options.max)
+  max_responses, done_file = tonumber(options.max), options.done
 
   if options.mode == "batch" then
     for u = 1, 5 do
@@ -68,7 +69,10 @@ end
 -- Defined at load time, because wrk decides there whether to parse responses for the script.
 function response()
   responses = responses + 1
-  if max_responses and responses >= max_responses then wrk.thread:stop() end
+  if max_responses and responses == max_responses then
+    wrk.thread:stop()
+    if done_file then io.open(done_file, "w"):close() end
+  end
 end
 
 function request()

@@ -1,6 +1,7 @@
 using System.Net;
 using Aspire.Hosting;
 using Aspire.Hosting.Testing;
+using GameAnalytics.Tests.Fixtures;
 
 namespace GameAnalytics.Tests.AppHost;
 
@@ -10,7 +11,7 @@ public sealed class AppHostTests
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
 
     [Fact]
-    public async Task The_embedded_topology_starts_and_the_collector_answers_the_original_route()
+    public async Task The_embedded_topology_starts_and_an_event_sent_to_the_original_route_lands_in_the_lake()
     {
         var dataDirectory = Directory.CreateTempSubdirectory("gameanalytics-apphost-");
         var appHost = await DistributedApplicationTestingBuilder.CreateAsync<Projects.GameAnalytics_AppHost>(
@@ -21,6 +22,7 @@ public sealed class AppHostTests
         await app.StartAsync(cancellation.Token);
         await app.ResourceNotifications.WaitForResourceHealthyAsync("kafka", cancellation.Token);
         await app.ResourceNotifications.WaitForResourceHealthyAsync("api", cancellation.Token);
+        await app.ResourceNotifications.WaitForResourceHealthyAsync("streaming", cancellation.Token);
 
         using var client = app.CreateHttpClient("api");
         using var request = new HttpRequestMessage(HttpMethod.Get, "/purchase_a_sword");
@@ -30,6 +32,10 @@ public sealed class AppHostTests
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("Sword Purchased!\n", await response.Content.ReadAsStringAsync(cancellation.Token));
         Assert.Equal(new Uri("http://localhost:5000/"), client.BaseAddress);
+
+        using var lake = new LakeQuery(Path.Combine(dataDirectory.FullName, "lake"));
+        await StreamingHost.WaitUntilAsync(() => lake.HasFiles("sword_purchases"), "the event lands in the lake under --DataDir");
+        Assert.Equal("user1.datafun.com", lake.Rows($"select host from {lake.Table("sword_purchases")}").Single()[0]);
 
         await app.StopAsync(CancellationToken.None);
         dataDirectory.Delete(recursive: true);

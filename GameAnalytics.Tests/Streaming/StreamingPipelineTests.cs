@@ -1,6 +1,8 @@
 using GameAnalytics.DevBroker.Broker;
 using GameAnalytics.Streaming.Lake;
 using GameAnalytics.Tests.Fixtures;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 
 namespace GameAnalytics.Tests.Streaming;
@@ -223,6 +225,39 @@ public sealed class StreamingPipelineTests(DevBrokerFixture kafka) : IDisposable
         }
 
         Assert.Equal(others.Concat(marker).Append(retried).Select(id => id.ToString()).Order(), lake.EventIds("join_guilds").Order());
+    }
+
+    [Fact]
+    public async Task Records_kafka_dropped_before_they_landed_are_reported_as_lost_never_skipped_silently()
+    {
+        const string user = "user1.datafun.com";
+        var early = await StreamingHost.ProduceAsync(kafka.BootstrapServers, _topic, 10, "join_guild", user: user);
+        using var lake = new LakeQuery(_lake.Path);
+        using (var first = StreamingHost.Build(kafka.BootstrapServers, _topic, _lake.Path))
+        {
+            await first.StartAsync();
+            await StreamingHost.WaitUntilAsync(() => lake.EventIds("join_guilds").Count >= 10, "the first events land");
+            await first.StopAsync();
+        }
+
+        // The dev broker keeps about 5 MiB per partition: push the next records of this partition out of it.
+        var noise = new byte[100_000];
+        for (var i = 0; i < 80; i++)
+        {
+            Random.Shared.NextBytes(noise);
+            await StreamingHost.ProduceRawAsync(kafka.BootstrapServers, _topic, user, noise);
+        }
+
+        var late = await StreamingHost.ProduceAsync(kafka.BootstrapServers, _topic, 5, "join_guild", user: user);
+        using var second = StreamingHost.Build(kafka.BootstrapServers, _topic, _lake.Path);
+        await second.StartAsync();
+        await StreamingHost.WaitUntilAsync(() => lake.EventIds("join_guilds").Count >= 15, "the records still in Kafka land");
+        var health = await second.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync();
+        await second.StopAsync();
+
+        Assert.Equal(HealthStatus.Degraded, health.Status);
+        Assert.Matches(@"Kafka no longer had records the lake needed: partition \d+ offsets 10 to \d+", health.Entries["streaming"].Description);
+        Assert.Equal(early.Concat(late).Select(id => id.ToString()).Order(), lake.EventIds("join_guilds").Order());
     }
 
     public void Dispose() => _lake.Dispose();

@@ -45,6 +45,7 @@ public sealed class StreamingProcessKillTests(DevBrokerFixture kafka) : IDisposa
             Environment =
             {
                 ["DOTNET_ENVIRONMENT"] = "Development",
+                ["ASPNETCORE_URLS"] = "http://127.0.0.1:0",
                 ["ConnectionStrings__kafka"] = kafka.BootstrapServers,
                 ["Streaming__Topic"] = _topic,
                 ["Streaming__GroupId"] = "tests-kill",
