@@ -99,7 +99,7 @@ internal sealed partial class LakeConsumerService(
 
         var parsed = parser.Parse(result);
         TraceProcessing(batch, result, parsed);
-        if (!batch.Add(result.Offset.Value, parsed, RecordFingerprint.Of(result.Message.Value)))
+        if (!batch.Add(result.Offset.Value, parsed, result.Message.Value))
         {
             telemetry.Duplicates.Add(1);
         }
@@ -113,13 +113,15 @@ internal sealed partial class LakeConsumerService(
     /// <summary>A processing span per run of records from one trace, as a child of the producer's span.</summary>
     private void TraceProcessing(PartitionBatch batch, ConsumeResult<string, byte[]> result, ParsedRecord parsed)
     {
-        var parent = KafkaTracePropagation.Extract(result.Message.Headers).ActivityContext;
-        if (parent != default && parent == batch.LastTraceContext)
+        // Records of one request share their trace context: compare the raw header before parsing it.
+        result.Message.Headers.TryGetLastBytes("traceparent", out var traceparent);
+        if (traceparent is not null && batch.LastTraceparent is not null && traceparent.AsSpan().SequenceEqual(batch.LastTraceparent))
         {
             return;
         }
 
-        batch.LastTraceContext = parent;
+        batch.LastTraceparent = traceparent;
+        var parent = KafkaTracePropagation.Extract(result.Message.Headers).ActivityContext;
         using var activity = telemetry.Source.StartActivity($"process {_options.Topic}", ActivityKind.Consumer, parent);
         if (activity is null)
         {
@@ -171,7 +173,7 @@ internal sealed partial class LakeConsumerService(
         activity?.SetTag("gameanalytics.commit.last_offset", batch.LastOffset);
         activity?.SetTag("messaging.batch.message_count", batch.Records.Count);
 
-        var commit = committer.Commit(batch.Partition, batch.NextSequence, batch.FirstOffset, batch.LastOffset, batch.LastFingerprint, batch.Records);
+        var commit = committer.Commit(batch.Partition, batch.NextSequence, batch.FirstOffset, batch.LastOffset, RecordFingerprint.Of(batch.LastValue), batch.Records);
         if (commit is null)
         {
             // Another instance committed this sequence first: it owns the partition now, until a rebalance says otherwise.

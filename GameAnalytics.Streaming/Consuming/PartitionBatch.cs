@@ -35,15 +35,16 @@ internal sealed class PartitionBatch(int partition, long nextSequence, long next
     /// <summary>The processing spans of the batch's events, which its commit span links to.</summary>
     public List<ActivityLink> Links { get; } = [];
 
-    public ActivityContext LastTraceContext { get; set; }
+    /// <summary>The value of the last record added, whose fingerprint goes into the commit record.</summary>
+    public byte[]? LastValue { get; private set; }
 
-    /// <summary>Identifies the last record added, for the commit record.</summary>
-    public string LastFingerprint { get; private set; } = "";
+    /// <summary>The raw <c>traceparent</c> of the last record, to start a processing span only when it changes.</summary>
+    public byte[]? LastTraceparent { get; set; }
 
     /// <returns>False when the record is a retry of an event already landed or in this batch: only its offset counts.</returns>
-    public bool Add(long offset, ParsedRecord record, string fingerprint)
+    public bool Add(long offset, ParsedRecord record, byte[]? value)
     {
-        LastFingerprint = fingerprint;
+        LastValue = value;
         if (IsEmpty)
         {
             FirstOffset = offset;
@@ -79,6 +80,7 @@ internal sealed class PartitionBatch(int partition, long nextSequence, long next
         Records.Clear();
         Links.Clear();
         FirstOffset = LastOffset = -1;
-        LastTraceContext = default;
+        LastTraceparent = null;
+        LastValue = null;
     }
 }
