@@ -4,7 +4,8 @@
 // Reads every commit record under <lake>/_streaming/<topic>/p*/ (Streaming keeps a partition's newest 100, so
 // this covers about the last 100 s of a partition at the default 1 s flush interval) and, with DuckDB, the
 // received_at of every event in the files each record names. Events received before <since> (a warm-up) are
-// left out. Prints one JSON line: counts, and p50/p90/p99/max in milliseconds.
+// left out. Prints one JSON line: counts, and p50/p90/p99/max in milliseconds; and, per commit, how long its oldest
+// event had waited (commit_oldest_*: the flush interval plus the consume and write delays) and its newest (commit_newest_*).
 #:package DuckDB.NET.Data.Full@1.5.6.1
 // The repository pins versions centrally (Directory.Packages.props); a file-based app states its own. Never published: no AOT.
 #:property ManagePackageVersionsCentrally=false
@@ -39,6 +40,8 @@ using (var setup = connection.CreateCommand())
 }
 
 var freshness = new List<double>();
+var oldest = new List<double>();
+var newest = new List<double>();
 int commits = 0, files = 0, missing = 0;
 long early = 0, rejectedFiles = 0;
 foreach (var path in Directory.EnumerateFiles(streaming, "*.json", SearchOption.AllDirectories))
@@ -47,6 +50,7 @@ foreach (var path in Directory.EnumerateFiles(streaming, "*.json", SearchOption.
     var committedAt = record.RootElement.GetProperty("committed_at").GetDateTimeOffset();
     var committedMs = (committedAt.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / (double)TimeSpan.TicksPerMillisecond;
     commits++;
+    var (commitOldest, commitNewest) = (double.MinValue, double.MaxValue);
     foreach (var file in record.RootElement.GetProperty("files").EnumerateArray().Select(f => f.GetString()!))
     {
         if (file.StartsWith("rejected_events/", StringComparison.Ordinal))
@@ -76,15 +80,28 @@ foreach (var path in Directory.EnumerateFiles(streaming, "*.json", SearchOption.
             }
 
             freshness.Add(committedMs - receivedMs);
+            commitOldest = Math.Max(commitOldest, committedMs - receivedMs);
+            commitNewest = Math.Min(commitNewest, committedMs - receivedMs);
         }
+    }
+
+    if (commitOldest > double.MinValue)
+    {
+        oldest.Add(commitOldest);
+        newest.Add(commitNewest);
     }
 }
 
 freshness.Sort();
+oldest.Sort();
+newest.Sort();
 string Ms(double value) => value.ToString("F1", CultureInfo.InvariantCulture);
-string Quantile(double q) => freshness.Count == 0 ? "null" : Ms(freshness[Math.Clamp((int)Math.Ceiling(q * freshness.Count) - 1, 0, freshness.Count - 1)]);
+string Of(List<double> values, double q) => values.Count == 0 ? "null" : Ms(values[Math.Clamp((int)Math.Ceiling(q * values.Count) - 1, 0, values.Count - 1)]);
+string Quantile(double q) => Of(freshness, q);
 Console.WriteLine(
     $"{{\"events\":{freshness.Count},\"events_before_since\":{early},\"commits\":{commits},\"files\":{files},\"rejected_files\":{rejectedFiles},\"missing_files\":{missing}," +
     $"\"min_ms\":{Quantile(0)},\"p50_ms\":{Quantile(0.5)},\"p90_ms\":{Quantile(0.9)},\"p99_ms\":{Quantile(0.99)},\"max_ms\":{Quantile(1)}," +
-    $"\"mean_ms\":{(freshness.Count == 0 ? "null" : Ms(freshness.Average()))}}}");
+    $"\"mean_ms\":{(freshness.Count == 0 ? "null" : Ms(freshness.Average()))}," +
+    $"\"commit_oldest_p50_ms\":{Of(oldest, 0.5)},\"commit_oldest_p99_ms\":{Of(oldest, 0.99)},\"commit_oldest_max_ms\":{Of(oldest, 1)}," +
+    $"\"commit_newest_p50_ms\":{Of(newest, 0.5)},\"commit_newest_p99_ms\":{Of(newest, 0.99)}}}");
 return missing == 0 ? 0 : 1;

@@ -14,7 +14,8 @@
 #            FRESH_RATE=5000 FRESH_BATCH=1 (1 = single GET events; >1 = POST /v1/events batches) FRESH_DURATION=30s
 #            FRESH_WARMUP=5s FRESH_CONNECTIONS=50 PARTITIONS=12 LANDING_TIMEOUT=120 CATCHUP_TIMEOUT=30
 #            API_PORT=15100 BROKER_PORT=19192 BROKER_HTTP_PORT=15292 STREAMING_HTTP_PORT=15293 SKIP_BUILD=1 KEEP_LAKES=1
-# Streaming's own settings come through the environment as usual (e.g. Streaming__FlushInterval=00:00:00.5).
+# Streaming's own settings come through the environment as usual (e.g. Streaming__FlushInterval=00:00:00.5), or as
+# STREAMING_ARGS, e.g. STREAMING_ARGS='--Streaming:Consumer:fetch.wait.max.ms=50' for a name that is no shell variable.
 #
 # The dev broker (librdkafka's mock cluster) keeps at most 5 MiB of compressed batches per partition and drops
 # older ones silently: about 92,000 of these events. With 1,000 users the busiest of 12 partitions gets about
@@ -161,7 +162,7 @@ start_streaming() { # TOPIC: lands it in $LOGS/lake-TOPIC, logging with UTC time
     DOTNET_ENVIRONMENT=Production ConnectionStrings__kafka=$KAFKA Lake__Root=$LOGS/lake-$1 \
     Streaming__Topic=$1 Streaming__GroupId=bench-landing-$1-$$ \
     dotnet "$STREAMING_DIR/GameAnalytics.Streaming.dll" --contentRoot "$STREAMING_DIR" --urls "http://127.0.0.1:$STREAMING_HTTP_PORT" \
-    >"$LOGS/streaming-$1.log" 2>&1 &
+    ${STREAMING_ARGS:-} >"$LOGS/streaming-$1.log" 2>&1 &
   streaming_pid=$!
   streaming_started=$(now)
 }
@@ -361,7 +362,8 @@ cat >"$json" <<EOF
   "settings": { "events": $EVENTS, "users": $USERS, "partitions": $PARTITIONS, "fill_connections": $FILL_CONNECTIONS,
     "steady_rate": $STEADY_RATE, "steady_batch": $STEADY_BATCH, "steady_duration": "$STEADY_DURATION", "steady_connections": $STEADY_CONNECTIONS,
     "fresh_rate": $FRESH_RATE, "fresh_batch": $FRESH_BATCH, "fresh_duration": "$FRESH_DURATION", "fresh_warmup": "$FRESH_WARMUP", "fresh_connections": $FRESH_CONNECTIONS,
-    "streaming_flush_events": "${Streaming__FlushEvents:-50000 (default)}", "streaming_flush_interval": "${Streaming__FlushInterval:-00:00:01 (default)}" },
+    "streaming_flush_events": "${Streaming__FlushEvents:-50000 (default)}", "streaming_flush_interval": "${Streaming__FlushInterval:-00:00:01 (default)}",
+    "streaming_args": "$(json_string "${STREAMING_ARGS:-}")" },
   "landing": {
     "load_average": "$load_landing",
     "fill": $fill,

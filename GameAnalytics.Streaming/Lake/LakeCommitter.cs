@@ -98,15 +98,11 @@ internal sealed class LakeCommitter(string lakeRoot, CommitLog commitLog, Parque
     {
         foreach (var relative in commit.Files)
         {
-            var final = FullPath(relative);
-            var temp = TableFiles.TempPath(final, commit.StagingToken);
+            // Without its staged file, a committed file is already in place, or compaction has since replaced it.
+            var temp = TableFiles.TempPath(FullPath(relative), commit.StagingToken);
             if (File.Exists(temp))
             {
-                File.Move(temp, final, overwrite: true);
-            }
-            else if (!File.Exists(final))
-            {
-                throw new InvalidDataException($"Commit {commit.Sequence} of partition {commit.Partition} names {relative}, which is missing from the lake.");
+                File.Move(temp, FullPath(relative), overwrite: true);
             }
         }
 

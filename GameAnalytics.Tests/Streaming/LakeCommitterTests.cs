@@ -1,6 +1,9 @@
+using GameAnalytics.Streaming.Compaction;
 using GameAnalytics.Streaming.Lake;
 using GameAnalytics.Streaming.Routing;
 using GameAnalytics.Tests.Fixtures;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 
 namespace GameAnalytics.Tests.Streaming;
 
@@ -79,6 +82,28 @@ public sealed class LakeCommitterTests : IDisposable
         committer.Commit(Partition, 0, 0, 9, "a", Records(firstOffset: 0, count: 10));
 
         Assert.Equal(2, Directory.EnumerateFiles(_lake.Path, "*.parquet", SearchOption.AllDirectories).Count());
+    }
+
+    [Fact]
+    public void Recovery_accepts_a_latest_commit_whose_files_compaction_has_since_replaced()
+    {
+        var committer = NewCommitter();
+        for (var batch = 0; batch < 10; batch++)
+        {
+            committer.Commit(Partition, batch, batch * 10, batch * 10 + 9, "f", Records(firstOffset: batch * 10, count: 10));
+        }
+
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var compactor = new LakeCompactor(_lake.Path, new CompactionOptions(), clock, NullLogger<LakeCompactor>.Instance);
+        compactor.Compact("sword_purchases");
+        clock.Advance(TimeSpan.FromHours(1));
+        compactor.Compact("sword_purchases");
+
+        var latest = NewCommitter().Recover(Partition);
+
+        Assert.Equal(100, latest!.NextOffset);
+        using var lake = new LakeQuery(_lake.Path);
+        Assert.Equal(50, lake.EventIds("sword_purchases").Count);
     }
 
     private LakeCommitter NewCommitter() =>
