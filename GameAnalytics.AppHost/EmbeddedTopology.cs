@@ -11,6 +11,7 @@ internal static class EmbeddedTopology
     {
         var kafkaPort = builder.Configuration.GetValue("Ports:Kafka", 9092);
         var apiPort = builder.Configuration.GetValue("Ports:Api", 5000);
+        var queryPort = builder.Configuration.GetValue("Ports:Query", 8080);
 
         var kafka = builder.AddProject<Projects.GameAnalytics_DevBroker>("kafka")
             .WithEndpoint("tcp", endpoint =>
@@ -44,13 +45,23 @@ internal static class EmbeddedTopology
             .WaitFor(kafka)
             .WithHttpHealthCheck("/health");
 
+        builder.AddProject<Projects.GameAnalytics_Query>("query")
+            .WithEndpoint("http", endpoint =>
+            {
+                endpoint.Port = queryPort;
+                endpoint.IsProxied = false;
+            })
+            .WithDataDirectory(dataDirectory)
+            .WithHttpHealthCheck("/health")
+            .WithUrlForEndpoint("http", url => url.DisplayText = "SQL (Presto protocol)");
+
         builder.Eventing.Subscribe<ResourceReadyEvent>(api.Resource, (@event, _) =>
         {
             var logger = @event.Services.GetRequiredService<ILoggerFactory>().CreateLogger("GameAnalytics");
             logger.LogInformation(
                 "Collector ready at http://localhost:{ApiPort} (try: curl -H \"Host: user1.datafun.com\" http://localhost:{ApiPort}/purchase_a_sword). " +
-                "Kafka at 127.0.0.1:{KafkaPort}. Data in {DataDirectory}.",
-                apiPort, apiPort, kafkaPort, dataDirectory);
+                "SQL at http://localhost:{QueryPort} (Presto protocol). Kafka at 127.0.0.1:{KafkaPort}. Data in {DataDirectory}.",
+                apiPort, apiPort, queryPort, kafkaPort, dataDirectory);
             return Task.CompletedTask;
         });
     }

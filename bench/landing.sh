@@ -13,6 +13,8 @@
 #            STEADY_RATE=50000 STEADY_BATCH=1000 STEADY_DURATION=30s STEADY_CONNECTIONS=8
 #            FRESH_RATE=5000 FRESH_BATCH=1 (1 = single GET events; >1 = POST /v1/events batches) FRESH_DURATION=30s
 #            FRESH_WARMUP=5s FRESH_CONNECTIONS=50 PARTITIONS=12 LANDING_TIMEOUT=120 CATCHUP_TIMEOUT=30
+#            KEPT_UP_WITHIN=3 (seconds from the end of the load to the last commit for the steady rate to count as kept up:
+#            the 1 s flush interval, plus up to 0.5 s that the dev broker holds a fetch that found nothing, plus margin)
 #            API_PORT=15100 BROKER_PORT=19192 BROKER_HTTP_PORT=15292 STREAMING_HTTP_PORT=15293 SKIP_BUILD=1 KEEP_LAKES=1
 # Streaming's own settings come through the environment as usual (e.g. Streaming__FlushInterval=00:00:00.5), or as
 # STREAMING_ARGS, e.g. STREAMING_ARGS='--Streaming:Consumer:fetch.wait.max.ms=50' for a name that is no shell variable.
@@ -38,6 +40,7 @@ FRESH_CONNECTIONS=${FRESH_CONNECTIONS:-50}
 PARTITIONS=${PARTITIONS:-12}
 LANDING_TIMEOUT=${LANDING_TIMEOUT:-120}
 CATCHUP_TIMEOUT=${CATCHUP_TIMEOUT:-30}
+KEPT_UP_WITHIN=${KEPT_UP_WITHIN:-3}
 API_PORT=${API_PORT:-15100}
 BROKER_PORT=${BROKER_PORT:-19192}
 BROKER_HTTP_PORT=${BROKER_HTTP_PORT:-15292}
@@ -292,6 +295,8 @@ steady_lag_at_stop=$(behind "$(highs "$steady_offsets")" "$(lake_state "$LOGS/la
 steady_state=$(wait_landed "$LOGS/lake-steady" steady "$(highs "$steady_offsets")" "$CATCHUP_TIMEOUT") \
   || failures+=("steady: Streaming had not landed everything ${CATCHUP_TIMEOUT}s after the load stopped")
 steady_caught_up=$(sub "$(commit_time "${steady_state##* }")" "$steady_stopped")
+steady_kept_up=$(awk -v c="$steady_caught_up" -v w="$KEPT_UP_WITHIN" 'BEGIN { print (c <= w ? "true" : "false") }')
+[[ $(behind "$(highs "$steady_offsets")" "$steady_state") == 0 ]] || steady_kept_up=false
 steady_rss=$(status_mib "$streaming_pid" VmHWM)
 steady_rss_end=$(status_mib "$streaming_pid" VmRSS)
 steady_cpu=$(awk -v t="$(cpu_ticks "$streaming_pid")" -v hz="$TICKS" 'BEGIN { printf "%.2f", t / hz }')
@@ -388,6 +393,7 @@ cat >"$json" <<EOF
     "events_in_kafka": $steady_events,
     "lag_events_when_load_stopped": $steady_lag_at_stop,
     "last_commit_s_after_load_stopped": $steady_caught_up,
+    "kept_up": $steady_kept_up,
     "streaming_peak_rss_mib": $steady_rss,
     "streaming_rss_mib_at_end": $steady_rss_end,
     "streaming_cpu_s": $steady_cpu,
@@ -420,12 +426,14 @@ echo "| landing throughput, Kafka to committed Parquet | backlog of $landing_eve
 echo "| landing CPU | same | **$landing_per_cpu events per CPU-second** ($landing_cpu CPU-s, $landing_cores cores on average; $landing_cpu_total CPU-s with start-up) |"
 echo "| Streaming peak RSS, landing the backlog | same | **$landing_rss MiB** |"
 echo "| Streaming peak RSS at a steady rate | $steady_achieved events/s sent ($steady_rps req/s x $STEADY_BATCH), API + Streaming, $STEADY_DURATION | **$steady_rss MiB** (RSS $steady_rss_end MiB at the end; $steady_cpu CPU-s) |"
-echo "| kept up at that rate | same | lag $steady_lag_at_stop events when the load stopped; last commit **$steady_caught_up s** after it, covering all $steady_events offsets |"
+echo "| kept up at that rate | same | **$([[ $steady_kept_up == true ]] && echo yes || echo no)**: lag $steady_lag_at_stop events when the load stopped; the last commit, covering all $steady_events offsets, $steady_caught_up s after it |"
 echo "| freshness (committed_at - received_at) | $fresh_load, API + Streaming | **p50 $(field "$freshness" p50_ms) ms, p99 $(field "$freshness" p99_ms) ms**, max $(field "$freshness" max_ms) ms over $(field "$freshness" events) events ($fresh_expected sent) |"
 echo
 echo "Load average at start: $load_start; before each step: landing $load_landing, steady $load_steady, freshness $load_fresh ($(nproc) CPUs, shared with wrk, the API and the broker)."
 echo "Broker peak RSS $broker_rss MiB; API peak RSS $api_rss_fill MiB (fill), $api_rss_steady MiB (steady)."
-echo "Streaming logs: $problems warnings/errors, $lost DATA LOST, $compacted compactions."
+echo "Streaming logs: $problems warnings/errors, $lost DATA LOST, $compacted compactions (Compaction:Interval; they compete for the CPU)."
+echo "Freshness per commit: its oldest event had waited p50 $(field "$freshness" commit_oldest_p50_ms) ms (the flush interval and" \
+  "the delay to reach Streaming), its newest p50 $(field "$freshness" commit_newest_p50_ms) ms (about the delay from received_at to Streaming's consumer)."
 for topic in landing steady fresh; do
   if (($(log_problems "$LOGS/streaming-$topic.log") > 0)); then
     echo "--- streaming-$topic.log, first warnings/errors:"

@@ -1,3 +1,4 @@
+using GameAnalytics.Events.Lake;
 using System.Globalization;
 using DuckDB.NET.Data;
 using GameAnalytics.Streaming.Lake;

@@ -1,3 +1,4 @@
+using GameAnalytics.Events.Lake;
 using DuckDB.NET.Data;
 using GameAnalytics.Streaming.Lake;
 

@@ -1,3 +1,4 @@
+using GameAnalytics.Events.Lake;
 using GameAnalytics.Streaming.Compaction;
 using GameAnalytics.Streaming.Lake;
 using GameAnalytics.Streaming.Routing;

@@ -1,4 +1,4 @@
-namespace GameAnalytics.Streaming.Lake;
+namespace GameAnalytics.Events.Lake;
 
 /// <summary>
 /// The files a reader of a table must read, at one moment: every committed Parquet file in the table's

@@ -1,13 +1,13 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace GameAnalytics.Streaming.Lake;
+namespace GameAnalytics.Events.Lake;
 
 /// <summary>
 /// One compaction of a table partition: the file that replaces the others. Writing this record is the
 /// switch from the old set of files to the new one, for every reader that takes a <see cref="TableSnapshot"/>.
 /// </summary>
-internal sealed record CompactionRecord(string Id, string Table, DateOnly Dt, IReadOnlyList<string> Removed, string Added, DateTimeOffset CommittedAt)
+public sealed record CompactionRecord(string Id, string Table, DateOnly Dt, IReadOnlyList<string> Removed, string Added, DateTimeOffset CommittedAt)
 {
     public const string DirectoryName = "_compactions";
 

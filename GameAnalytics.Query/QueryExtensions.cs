@@ -1,0 +1,32 @@
+using GameAnalytics.Query;
+using GameAnalytics.Query.Engine;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.Hosting;
+
+public static class QueryExtensions
+{
+    /// <summary>SQL over the lake (<c>Query:LakeRoot</c>, by default <c>lake</c> under <c>GameAnalytics:DataDir</c>).</summary>
+    public static IHostApplicationBuilder AddLakeQueries(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<QueryOptions>()
+            .BindConfiguration(QueryOptions.SectionName)
+            .PostConfigure<IConfiguration>((options, configuration) =>
+            {
+                if (string.IsNullOrWhiteSpace(options.LakeRoot) && configuration["GameAnalytics:DataDir"] is { Length: > 0 } dataDirectory)
+                {
+                    options.LakeRoot = Path.Combine(dataDirectory, "lake");
+                }
+            })
+            .Validate(options => !string.IsNullOrWhiteSpace(options.LakeRoot), "Set Query:LakeRoot, or GameAnalytics:DataDir (the AppHost passes it), to say where the lake is.")
+            .Validate(options => options.PageRows > 0, "Query:PageRows must be positive.")
+            .ValidateOnStart();
+
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(services => new LakeTables(Path.GetFullPath(services.GetRequiredService<IOptions<QueryOptions>>().Value.LakeRoot)));
+        builder.Services.AddSingleton<QueryManager>();
+        builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull);
+        return builder;
+    }
+}
