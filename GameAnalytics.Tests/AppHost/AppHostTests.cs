@@ -11,7 +11,7 @@ public sealed class AppHostTests
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
 
     [Fact]
-    public async Task The_embedded_topology_starts_and_an_event_sent_to_the_original_route_lands_in_the_lake()
+    public async Task The_embedded_topology_starts_and_an_event_sent_to_the_original_route_is_queryable_in_sql()
     {
         var dataDirectory = Directory.CreateTempSubdirectory("gameanalytics-apphost-");
         var appHost = await DistributedApplicationTestingBuilder.CreateAsync<Projects.GameAnalytics_AppHost>(
@@ -36,6 +36,11 @@ public sealed class AppHostTests
         using var lake = new LakeQuery(Path.Combine(dataDirectory.FullName, "lake"));
         await StreamingHost.WaitUntilAsync(() => lake.HasFiles("sword_purchases"), "the event lands in the lake under --DataDir");
         Assert.Equal("user1.datafun.com", lake.Rows($"select host from {lake.Table("sword_purchases")}").Single()[0]);
+
+        await app.ResourceNotifications.WaitForResourceHealthyAsync("query", cancellation.Token);
+        using var sql = app.CreateHttpClient("query");
+        var count = await PrestoHttp.RunAsync(sql, "select count(*) from sword_purchases where host = 'user1.datafun.com'");
+        Assert.Equal(1, PrestoHttp.Single(count).GetInt64());
 
         await app.StopAsync(CancellationToken.None);
         dataDirectory.Delete(recursive: true);
