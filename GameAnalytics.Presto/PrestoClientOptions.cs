@@ -1,0 +1,28 @@
+namespace GameAnalytics.Presto;
+
+public sealed class PrestoClientOptions
+{
+    public Uri Server { get; set; } = new("http://localhost:8080");
+
+    public string User { get; set; } = Environment.UserName;
+
+    public string Catalog { get; set; } = "hive";
+
+    public string Schema { get; set; } = "default";
+
+    public string Source { get; set; } = "gameanalytics";
+
+    /// <summary>Which header family the server speaks: <c>X-Presto-*</c> or <c>X-Trino-*</c>.</summary>
+    public PrestoDialect Dialect { get; set; } = PrestoDialect.Presto;
+
+    /// <summary>How many times a request answered 503 is tried again, with growing pauses.</summary>
+    public int MaxRetries { get; set; } = 5;
+
+    public TimeSpan FirstRetryDelay { get; set; } = TimeSpan.FromMilliseconds(100);
+}
+
+public enum PrestoDialect
+{
+    Presto,
+    Trino,
+}
