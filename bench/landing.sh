@@ -76,14 +76,14 @@ if [[ -z ${SKIP_BUILD:-} ]]; then
   done
 fi
 
-api_pid='' broker_pid='' streaming_pid='' sampler_pid=''
+api_pid='' broker_pid='' streaming_pid='' sampler_pid='' watcher_pid=''
 stop() { # PID: SIGTERM, then SIGKILL after 15 s
   [[ -n $1 ]] || return 0
   kill "$1" 2>/dev/null || return 0
   timeout 15 tail --pid="$1" -f /dev/null || kill -9 "$1" 2>/dev/null || true
 }
 cleanup() { # the clients first, so they do not log the broker going away
-  for pid in $sampler_pid $streaming_pid $api_pid $broker_pid; do stop "$pid"; done
+  for pid in $watcher_pid $sampler_pid $streaming_pid $api_pid $broker_pid; do stop "$pid"; done
   [[ -n ${KEEP_LAKES:-} ]] || rm -rf "$LOGS"/lake-*
 }
 trap cleanup EXIT
@@ -220,6 +220,20 @@ compactions() { grep -c 'Compacted [0-9]* files' "$1" || true; }
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 failures=()
 
+# Other work on the 2 cores skews every figure: note each second in which a build or a test run was going on.
+FOREIGN='dotnet(\.dll)? (build|test|msbuild|restore)|MSBuild\.dll|vstest\.console|testhost|GameAnalytics\.Tests'
+(
+  for _ in $(seq 900); do
+    count=$(pgrep -fc -- "$FOREIGN" || true)
+    ((count == 0)) || echo "$(date +%s) $count" >>"$LOGS/foreign.txt"
+    sleep 1
+  done
+) &
+watcher_pid=$!
+foreign_seconds() { # FROM TO (epochs): seconds in which a build or test process ran
+  awk -v a="$1" -v b="$2" '$1 >= a && $1 <= b { n++ } END { print n + 0 }' "$LOGS/foreign.txt" 2>/dev/null || echo 0
+}
+
 # --contentRoot: without it the apps read appsettings.json from the current directory, miss it, and log every request.
 dotnet "$BROKER_DIR/GameAnalytics.DevBroker.dll" --contentRoot "$BROKER_DIR" --urls "http://127.0.0.1:$BROKER_HTTP_PORT" \
   --DevBroker:Port="$BROKER_PORT" --DevBroker:Topics:landing="$PARTITIONS" --DevBroker:Topics:steady="$PARTITIONS" \
@@ -254,6 +268,7 @@ fi
 
 echo "1/3 landing $landing_events events with Streaming alone..." >&2
 load_landing=$(cut -d' ' -f1-3 /proc/loadavg)
+landing_from=$(date +%s)
 start_streaming landing
 start_sampler "$streaming_pid" "$LOGS/rss-landing.txt"
 wait_assigned landing
@@ -263,6 +278,7 @@ landed_state=$(wait_landed "$LOGS/lake-landing" landing "$(highs "$landing_offse
 ticks_end=$(cpu_ticks "$streaming_pid")
 landing_rss=$(status_mib "$streaming_pid" VmHWM)
 stop_sampler
+landing_foreign=$(foreign_seconds "$landing_from" "$(date +%s)")
 commit_time() { [[ $1 == 20* ]] && iso_to_epoch "$1" || now; } # a commit's committed_at, or now when nothing was committed
 last_commit=$(commit_time "${landed_state##* }")
 first_commit=$(commit_time "$({ grep -h '"committed_at"' "$LOGS"/lake-landing/_streaming/landing/p*/000000000000.json 2>/dev/null || true; } | cut -d'"' -f4 | sort | head -1)")
@@ -284,6 +300,7 @@ landing_rows=$(field "$(timeout 120 dotnet run "$BENCH/freshness.cs" -- "$LOGS/l
 steady_rps=$(awk -v r="$STEADY_RATE" -v b="$STEADY_BATCH" 'BEGIN { print r / b }')
 echo "2/3 $STEADY_RATE events/s ($steady_rps req/s x $STEADY_BATCH) for $STEADY_DURATION through API and Streaming..." >&2
 load_steady=$(cut -d' ' -f1-3 /proc/loadavg)
+steady_from=$(date +%s)
 start_api steady
 start_streaming steady
 start_sampler "$streaming_pid" "$LOGS/rss-steady.txt"
@@ -302,6 +319,7 @@ steady_rss_end=$(status_mib "$streaming_pid" VmRSS)
 steady_cpu=$(awk -v t="$(cpu_ticks "$streaming_pid")" -v hz="$TICKS" 'BEGIN { printf "%.2f", t / hz }')
 api_rss_steady=$(status_mib "$api_pid" VmHWM)
 stop_sampler
+steady_foreign=$(foreign_seconds "$steady_from" "$(date +%s)")
 steady_events=$(field "$steady_offsets" high_sum)
 steady_achieved=$(div "$(($(field "$steady" requests) * STEADY_BATCH))" "$(field "$steady" duration_s)")
 (($(failed_requests "$steady") == 0)) || failures+=("steady: $(failed_requests "$steady") requests failed")
@@ -320,6 +338,7 @@ else
 fi
 echo "3/3 freshness at $fresh_load..." >&2
 load_fresh=$(cut -d' ' -f1-3 /proc/loadavg)
+fresh_from=$(date +%s)
 start_api fresh
 start_streaming fresh
 wait_assigned fresh
@@ -330,6 +349,7 @@ fresh_offsets=$(offsets fresh)
 fresh_state=$(wait_landed "$LOGS/lake-fresh" fresh "$(highs "$fresh_offsets")" "$CATCHUP_TIMEOUT") \
   || failures+=("fresh: Streaming had not landed everything ${CATCHUP_TIMEOUT}s after the load stopped")
 fresh_rss=$(status_mib "$streaming_pid" VmHWM)
+fresh_foreign=$(foreign_seconds "$fresh_from" "$(date +%s)")
 (($(failed_requests "$fresh") == 0)) || failures+=("fresh: $(failed_requests "$fresh") requests failed")
 stop "$streaming_pid"
 streaming_pid=''
@@ -371,6 +391,7 @@ cat >"$json" <<EOF
     "streaming_args": "$(json_string "${STREAMING_ARGS:-}")" },
   "landing": {
     "load_average": "$load_landing",
+    "seconds_with_a_foreign_build_or_test": $landing_foreign,
     "fill": $fill,
     "kafka": $landing_offsets,
     "events": $landing_events,
@@ -388,6 +409,7 @@ cat >"$json" <<EOF
   },
   "steady": {
     "load_average": "$load_steady",
+    "seconds_with_a_foreign_build_or_test": $steady_foreign,
     "wrk": $steady,
     "events_per_s_sent": $steady_achieved,
     "events_in_kafka": $steady_events,
@@ -402,6 +424,7 @@ cat >"$json" <<EOF
   },
   "freshness": {
     "load_average": "$load_fresh",
+    "seconds_with_a_foreign_build_or_test": $fresh_foreign,
     "load": "$(json_string "$fresh_load")",
     "wrk": $fresh,
     "since": "$fresh_since",
@@ -430,6 +453,9 @@ echo "| kept up at that rate | same | **$([[ $steady_kept_up == true ]] && echo 
 echo "| freshness (committed_at - received_at) | $fresh_load, API + Streaming | **p50 $(field "$freshness" p50_ms) ms, p99 $(field "$freshness" p99_ms) ms**, max $(field "$freshness" max_ms) ms over $(field "$freshness" events) events ($fresh_expected sent) |"
 echo
 echo "Load average at start: $load_start; before each step: landing $load_landing, steady $load_steady, freshness $load_fresh ($(nproc) CPUs, shared with wrk, the API and the broker)."
+if ((landing_foreign + steady_foreign + fresh_foreign > 0)); then
+  echo "NOISY: a build or test run shared the CPUs for ${landing_foreign}s of the landing step, ${steady_foreign}s of the steady step and ${fresh_foreign}s of the freshness step."
+fi
 echo "Broker peak RSS $broker_rss MiB; API peak RSS $api_rss_fill MiB (fill), $api_rss_steady MiB (steady)."
 echo "Streaming logs: $problems warnings/errors, $lost DATA LOST, $compacted compactions (Compaction:Interval; they compete for the CPU)."
 echo "Freshness per commit: its oldest event had waited p50 $(field "$freshness" commit_oldest_p50_ms) ms (the flush interval and" \

@@ -1,0 +1,4 @@
+using GameAnalytics.Cli;
+using Spectre.Console;
+
+return await GameCtl.RunAsync(args, AnsiConsole.Console);
