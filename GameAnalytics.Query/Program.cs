@@ -7,7 +7,10 @@ builder.AddLakeQueries();
 
 var app = builder.Build();
 
+app.UseStaticFiles();
+
 app.MapStatementApi();
+app.MapInsightsApi();
 app.MapDefaultEndpoints();
 
 app.Run();

@@ -1,5 +1,6 @@
 using GameAnalytics.Query;
 using GameAnalytics.Query.Engine;
+using GameAnalytics.Query.Insights;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -26,6 +27,7 @@ public static class QueryExtensions
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(services => new LakeTables(Path.GetFullPath(services.GetRequiredService<IOptions<QueryOptions>>().Value.LakeRoot)));
         builder.Services.AddSingleton<QueryManager>();
+        builder.Services.AddSingleton<InsightsService>();
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull);
         return builder;
     }
