@@ -221,7 +221,7 @@ load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 failures=()
 
 # Other work on the 2 cores skews every figure: note each second in which a build or a test run was going on.
-FOREIGN='dotnet(\.dll)? (build|test|msbuild|restore)|MSBuild\.dll|vstest\.console|testhost|GameAnalytics\.Tests'
+FOREIGN='dotnet(\.dll)? (build|test|msbuild|restore)|MSBuild\.dll|vstest\.console|testhost|GameAnalytics\.Tests\.dll'
 (
   for _ in $(seq 900); do
     count=$(pgrep -fc -- "$FOREIGN" || true)

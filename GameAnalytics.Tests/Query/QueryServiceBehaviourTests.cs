@@ -1,0 +1,78 @@
+using GameAnalytics.Query.Protocol;
+using GameAnalytics.Streaming.Lake;
+using GameAnalytics.Tests.Fixtures;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace GameAnalytics.Tests.Query;
+
+/// <summary>Live data, concurrency and the time limit of the query service.</summary>
+public sealed class QueryServiceBehaviourTests : IDisposable
+{
+    private readonly TempDirectory _lake = new();
+
+    [Fact]
+    public async Task A_count_grows_as_new_files_land()
+    {
+        using var service = Service();
+        using var client = service.CreateClient();
+        Land(sequence: 0, count: 100);
+        var before = PrestoHttp.Single(await PrestoHttp.RunAsync(client, "select count(*) from sword_purchases")).GetInt64();
+
+        Land(sequence: 1, count: 50);
+        var after = PrestoHttp.Single(await PrestoHttp.RunAsync(client, "select count(*) from sword_purchases")).GetInt64();
+
+        Assert.Equal(100, before);
+        Assert.Equal(150, after);
+    }
+
+    [Fact]
+    public async Task Several_queries_run_at_once()
+    {
+        Land(sequence: 0, count: 1000);
+        using var service = Service();
+        using var client = service.CreateClient();
+
+        var counts = await Task.WhenAll(Enumerable.Range(0, 12).Select(async i =>
+            PrestoHttp.Single(await PrestoHttp.RunAsync(client, $"select count(*) + {i} from sword_purchases")).GetInt64() - i));
+
+        Assert.All(counts, count => Assert.Equal(1000, count));
+    }
+
+    [Fact]
+    public async Task A_query_past_the_time_limit_is_cancelled_with_a_presto_error()
+    {
+        Land(sequence: 0, count: 1000);
+        using var service = Service(("Query:Timeout", "00:00:00.300"));
+        using var client = service.CreateClient();
+
+        var responses = await PrestoHttp.RunAsync(client,
+            "select count(*) from sword_purchases a, sword_purchases b, sword_purchases c, sword_purchases d where a.event_id < b.event_id");
+
+        var error = responses[^1].GetProperty("error");
+        Assert.Equal("EXCEEDED_TIME_LIMIT", error.GetProperty("errorName").GetString());
+        Assert.Equal("INSUFFICIENT_RESOURCES", error.GetProperty("errorType").GetString());
+    }
+
+    private WebApplicationFactory<QueryResults> Service(params (string Key, string Value)[] settings) =>
+        new WebApplicationFactory<QueryResults>().WithWebHostBuilder(builder =>
+        {
+            builder.UseSetting("Query:LakeRoot", _lake.Path);
+            foreach (var (key, value) in settings)
+            {
+                builder.UseSetting(key, value);
+            }
+        });
+
+    private void Land(long sequence, int count)
+    {
+        var rows = Enumerable.Range(0, count).Select(i => new LandedEvent(
+            "{}", "2026-11-29 20:00:00.000", "*/*", "user1.datafun.com", "tests", "purchase_sword", Guid.CreateVersion7().ToString(), "user1.datafun.com",
+            new DateTime(2026, 11, 29, 20, 0, 0, DateTimeKind.Utc), null, null, 0, sequence * 10_000 + i)).ToList();
+        var path = Path.Combine(_lake.Path, TableFiles.RelativePath("sword_purchases", new DateOnly(2026, 11, 29), 0, sequence, sequence * 10_000, sequence * 10_000 + count - 1));
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        new ParquetTableWriter().WriteEvents(path, rows);
+    }
+
+    public void Dispose() => _lake.Dispose();
+}
