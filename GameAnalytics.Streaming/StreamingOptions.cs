@@ -10,10 +10,13 @@ public sealed class StreamingOptions
 
     public string GroupId { get; set; } = "game-analytics-streaming";
 
-    /// <summary>A partition's batch is landed when it holds this many records...</summary>
+    /// <summary>
+    /// How many records may wait in memory across all assigned partitions: past it, the largest batch is landed.
+    /// This bounds the processor's memory whatever the number of partitions.
+    /// </summary>
     public int FlushEvents { get; set; } = 50_000;
 
-    /// <summary>...or when its oldest record has waited this long.</summary>
+    /// <summary>A partition's batch is landed when its oldest record has waited this long.</summary>
     public TimeSpan FlushInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>

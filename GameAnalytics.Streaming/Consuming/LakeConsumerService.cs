@@ -29,6 +29,7 @@ internal sealed partial class LakeConsumerService(
     private readonly Dictionary<int, PartitionBatch> _batches = [];
     private RecordFingerprint? _fingerprints;
     private bool _faulted;
+    private int _buffered;
     private long _lagReportedAt;
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
@@ -103,10 +104,9 @@ internal sealed partial class LakeConsumerService(
         {
             telemetry.Duplicates.Add(1);
         }
-
-        if (batch.Records.Count >= _options.FlushEvents)
+        else if (++_buffered >= _options.FlushEvents)
         {
-            Flush(consumer, batch);
+            Flush(consumer, _batches.Values.MaxBy(candidate => candidate.Records.Count)!);
         }
     }
 
@@ -147,7 +147,7 @@ internal sealed partial class LakeConsumerService(
     {
         foreach (var batch in _batches.Values.ToArray())
         {
-            if (batch.IsDue(_options.FlushEvents, _options.FlushInterval))
+            if (batch.IsDue(_options.FlushInterval))
             {
                 Flush(consumer, batch);
             }
@@ -179,13 +179,14 @@ internal sealed partial class LakeConsumerService(
             // Another instance committed this sequence first: it owns the partition now, until a rebalance says otherwise.
             LogFenced(batch.Partition, batch.NextSequence);
             activity?.SetStatus(ActivityStatusCode.Error, "fenced by another instance");
-            _batches.Remove(batch.Partition);
+            Drop(batch);
             return;
         }
 
         activity?.SetTag("gameanalytics.commit.files", commit.Files.Count);
         Record(batch, commit, Stopwatch.GetElapsedTime(started));
         consumer.StoreOffset(new TopicPartitionOffset(_options.Topic, batch.Partition, commit.NextOffset));
+        _buffered -= batch.Records.Count;
         batch.Reset(commit.Sequence + 1, commit.NextOffset);
     }
 
@@ -302,11 +303,18 @@ internal sealed partial class LakeConsumerService(
     {
         foreach (var partition in partitions)
         {
-            if (_batches.Remove(partition.Partition.Value, out var batch) && !_faulted)
+            if (!_batches.TryGetValue(partition.Partition.Value, out var batch))
+            {
+                continue;
+            }
+
+            if (!_faulted)
             {
                 // Still ours until this returns: land what is buffered, so the next owner need not read it again.
                 Flush(consumer, batch);
             }
+
+            Drop(batch);
         }
     }
 
@@ -315,7 +323,18 @@ internal sealed partial class LakeConsumerService(
         foreach (var partition in partitions)
         {
             // No longer ours: another instance may already be landing it, so drop the buffer unwritten.
-            _batches.Remove(partition.Partition.Value);
+            if (_batches.TryGetValue(partition.Partition.Value, out var batch))
+            {
+                Drop(batch);
+            }
+        }
+    }
+
+    private void Drop(PartitionBatch batch)
+    {
+        if (_batches.Remove(batch.Partition))
+        {
+            _buffered -= batch.Records.Count;
         }
     }
 

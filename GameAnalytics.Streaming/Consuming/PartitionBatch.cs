@@ -69,8 +69,7 @@ internal sealed class PartitionBatch(int partition, long nextSequence, long next
         }
     }
 
-    public bool IsDue(int maxRecords, TimeSpan maxAge) =>
-        Records.Count >= maxRecords || (!IsEmpty && Stopwatch.GetElapsedTime(StartedAt) >= maxAge);
+    public bool IsDue(TimeSpan maxAge) => !IsEmpty && Stopwatch.GetElapsedTime(StartedAt) >= maxAge;
 
     /// <summary>Starts the next batch after a commit, or after a restart from the lake.</summary>
     public void Reset(long nextSequence, long nextOffset)

@@ -37,17 +37,16 @@ public sealed class InsightsPageTests : IClassFixture<OriginalTrafficLake>, IAsy
         _service.BeginErrorReadLine();
 
         using var http = new HttpClient { BaseAddress = BaseAddress };
-        await StreamingHost.WaitUntilAsync(() =>
+        try
         {
-            try
-            {
-                return http.GetAsync("/insights/api/summary").Result.IsSuccessStatusCode;
-            }
-            catch (AggregateException ex) when (ex.InnerException is HttpRequestException)
-            {
-                return false;
-            }
-        }, "the query service answers", TimeSpan.FromSeconds(30));
+            await StreamingHost.WaitUntilAsync(() => Answers(http), "the query service answers", TimeSpan.FromSeconds(30));
+        }
+        catch
+        {
+            // xunit skips DisposeAsync when InitializeAsync fails: do not leave the process behind.
+            await DisposeAsync();
+            throw;
+        }
     }
 
     [Fact]
@@ -96,6 +95,18 @@ public sealed class InsightsPageTests : IClassFixture<OriginalTrafficLake>, IAsy
         Assert.Equal(22, summary.GetProperty("perUser").GetProperty("slays").GetDouble());
         Assert.Equal(3, summary.GetProperty("topUsers").GetArrayLength());
         Assert.Equal("user3.datafun.com", summary.GetProperty("topUsers")[0].GetProperty("user").GetString());
+    }
+
+    private static bool Answers(HttpClient http)
+    {
+        try
+        {
+            return http.GetAsync("/insights/api/summary").Result.IsSuccessStatusCode;
+        }
+        catch (AggregateException ex) when (ex.InnerException is HttpRequestException)
+        {
+            return false;
+        }
     }
 
     private static async Task<long[]> ChartData(IPage page, string chart) =>
