@@ -1,3 +1,4 @@
+using GameAnalytics.Events.Lake;
 using GameAnalytics.Query;
 using GameAnalytics.Query.Engine;
 using GameAnalytics.Query.Insights;
@@ -13,19 +14,12 @@ public static class QueryExtensions
     {
         builder.Services.AddOptions<QueryOptions>()
             .BindConfiguration(QueryOptions.SectionName)
-            .PostConfigure<IConfiguration>((options, configuration) =>
-            {
-                if (string.IsNullOrWhiteSpace(options.LakeRoot) && configuration["GameAnalytics:DataDir"] is { Length: > 0 } dataDirectory)
-                {
-                    options.LakeRoot = Path.Combine(dataDirectory, "lake");
-                }
-            })
-            .Validate(options => !string.IsNullOrWhiteSpace(options.LakeRoot), "Set Query:LakeRoot, or GameAnalytics:DataDir (the AppHost passes it), to say where the lake is.")
+            .PostConfigure<IConfiguration>((options, configuration) => options.LakeRoot = LakeLocation.Resolve(options.LakeRoot, configuration, "Query:LakeRoot"))
             .Validate(options => options.PageRows > 0, "Query:PageRows must be positive.")
             .ValidateOnStart();
 
         builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton(services => new LakeTables(Path.GetFullPath(services.GetRequiredService<IOptions<QueryOptions>>().Value.LakeRoot)));
+        builder.Services.AddSingleton(services => new LakeTables(services.GetRequiredService<IOptions<QueryOptions>>().Value.LakeRoot));
         builder.Services.AddSingleton<QueryManager>();
         builder.Services.AddSingleton<InsightsService>();
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull);

@@ -1,4 +1,5 @@
 using GameAnalytics.Events.Catalog;
+using GameAnalytics.Events.Lake;
 using GameAnalytics.Streaming;
 using GameAnalytics.Streaming.Compaction;
 using GameAnalytics.Streaming.Consuming;
@@ -30,7 +31,7 @@ public static class StreamingExtensions
             .ValidateOnStart();
         builder.Services.AddOptions<LakeOptions>()
             .BindConfiguration(LakeOptions.SectionName)
-            .PostConfigure<IConfiguration>((lake, configuration) => lake.Root = ResolveLakeRoot(lake.Root, configuration));
+            .PostConfigure<IConfiguration>((lake, configuration) => lake.Root = LakeLocation.Resolve(lake.Root, configuration, "Lake:Root"));
 
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(services => new TableRouter(
@@ -61,18 +62,5 @@ public static class StreamingExtensions
         builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddSource(StreamingTelemetry.Name));
         builder.Services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddMeter(StreamingTelemetry.Name));
         return builder;
-    }
-
-    private static string ResolveLakeRoot(string configured, IConfiguration configuration)
-    {
-        if (!string.IsNullOrWhiteSpace(configured))
-        {
-            return Path.GetFullPath(configured);
-        }
-
-        var dataDirectory = configuration["GameAnalytics:DataDir"];
-        return string.IsNullOrWhiteSpace(dataDirectory)
-            ? throw new InvalidOperationException("Set Lake:Root, or GameAnalytics:DataDir (the AppHost passes it), to say where the lake is.")
-            : Path.GetFullPath(Path.Combine(dataDirectory, "lake"));
     }
 }

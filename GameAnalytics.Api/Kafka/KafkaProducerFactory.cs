@@ -8,14 +8,7 @@ internal static partial class KafkaProducerFactory
 {
     public static ProducerConfig CreateConfig(IConfiguration configuration, EventPublisherOptions options)
     {
-        var bootstrapServers = configuration.GetConnectionString(KafkaTopics.ConnectionName);
-        if (string.IsNullOrWhiteSpace(bootstrapServers))
-        {
-            throw new InvalidOperationException(
-                $"ConnectionStrings:{KafkaTopics.ConnectionName} is not set. Run the collector through GameAnalytics.AppHost, " +
-                $"or give the Kafka bootstrap servers, e.g. ConnectionStrings__{KafkaTopics.ConnectionName}=127.0.0.1:9092.");
-        }
-
+        var bootstrapServers = KafkaConnection.BootstrapServers(configuration, "collector");
         var config = new ProducerConfig(new Dictionary<string, string>(options.Producer))
         {
             BootstrapServers = bootstrapServers,

@@ -7,14 +7,7 @@ internal static class KafkaConsumerConfig
 {
     public static ConsumerConfig Create(IConfiguration configuration, StreamingOptions options)
     {
-        var bootstrapServers = configuration.GetConnectionString(KafkaTopics.ConnectionName);
-        if (string.IsNullOrWhiteSpace(bootstrapServers))
-        {
-            throw new InvalidOperationException(
-                $"ConnectionStrings:{KafkaTopics.ConnectionName} is not set. Run the processor through GameAnalytics.AppHost, " +
-                $"or give the Kafka bootstrap servers, e.g. ConnectionStrings__{KafkaTopics.ConnectionName}=127.0.0.1:9092.");
-        }
-
+        var bootstrapServers = KafkaConnection.BootstrapServers(configuration, "stream processor");
         var config = new ConsumerConfig(new Dictionary<string, string>(options.Consumer))
         {
             BootstrapServers = bootstrapServers,
