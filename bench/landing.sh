@@ -12,7 +12,7 @@
 # Overrides: EVENTS=800000 FILL_CONNECTIONS=4 USERS=1000
 #            STEADY_RATE=50000 STEADY_BATCH=1000 STEADY_DURATION=30s STEADY_CONNECTIONS=8
 #            FRESH_RATE=5000 FRESH_BATCH=1 (1 = single GET events; >1 = POST /v1/events batches) FRESH_DURATION=30s
-#            FRESH_WARMUP=5s FRESH_CONNECTIONS=50 PARTITIONS=12 LANDING_TIMEOUT=120 CATCHUP_TIMEOUT=30
+#            FRESH_WARMUP=5s FRESH_CONNECTIONS=200 PARTITIONS=12 LANDING_TIMEOUT=120 CATCHUP_TIMEOUT=30
 #            KEPT_UP_WITHIN=3 (seconds from the end of the load to the last commit for the steady rate to count as kept up:
 #            the 1 s flush interval, plus up to 0.5 s that the dev broker holds a fetch that found nothing, plus margin)
 #            API_PORT=15100 BROKER_PORT=19192 BROKER_HTTP_PORT=15292 STREAMING_HTTP_PORT=15293 SKIP_BUILD=1 KEEP_LAKES=1
@@ -36,7 +36,7 @@ FRESH_RATE=${FRESH_RATE:-5000}
 FRESH_BATCH=${FRESH_BATCH:-1}
 FRESH_DURATION=${FRESH_DURATION:-30s}
 FRESH_WARMUP=${FRESH_WARMUP:-5s}
-FRESH_CONNECTIONS=${FRESH_CONNECTIONS:-50}
+FRESH_CONNECTIONS=${FRESH_CONNECTIONS:-200} # spare connections keep the paced run on schedule through a slow patch
 PARTITIONS=${PARTITIONS:-12}
 LANDING_TIMEOUT=${LANDING_TIMEOUT:-120}
 CATCHUP_TIMEOUT=${CATCHUP_TIMEOUT:-30}
@@ -100,6 +100,7 @@ die_with_logs() {
 
 now() { date +%s.%N; }
 iso_to_epoch() { date -u -d "$1" +%s.%N; }
+commit_time() { [[ $1 == 20* ]] && iso_to_epoch "$1" || now; } # a commit's committed_at, or now when nothing was committed
 sub() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a - b }'; }
 div() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.0f", (b > 0 ? a / b : 0) }'; }
 cpu_ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"; } # utime + stime, after "(comm) "
@@ -279,7 +280,6 @@ ticks_end=$(cpu_ticks "$streaming_pid")
 landing_rss=$(status_mib "$streaming_pid" VmHWM)
 stop_sampler
 landing_foreign=$(foreign_seconds "$landing_from" "$(date +%s)")
-commit_time() { [[ $1 == 20* ]] && iso_to_epoch "$1" || now; } # a commit's committed_at, or now when nothing was committed
 last_commit=$(commit_time "${landed_state##* }")
 first_commit=$(commit_time "$({ grep -h '"committed_at"' "$LOGS"/lake-landing/_streaming/landing/p*/000000000000.json 2>/dev/null || true; } | cut -d'"' -f4 | sort | head -1)")
 landing_wall=$(sub "$last_commit" "$assigned_at")
@@ -290,7 +290,6 @@ landing_rate=$(div "$landing_events" "$landing_wall")
 landing_per_cpu=$(div "$landing_events" "$landing_cpu")
 landing_cores=$(awk -v c="$landing_cpu" -v w="$landing_wall" 'BEGIN { printf "%.2f", c / w }')
 stop "$streaming_pid"
-landing_log=$LOGS/streaming-landing.log
 streaming_pid=''
 # Exactly once: the rows in the lake's files (DuckDB) against the offsets Kafka held.
 landing_rows=$(field "$(timeout 120 dotnet run "$BENCH/freshness.cs" -- "$LOGS/lake-landing" 2>>"$LOGS/freshness.log")" events)
@@ -341,6 +340,7 @@ load_fresh=$(cut -d' ' -f1-3 /proc/loadavg)
 fresh_from=$(date +%s)
 start_api fresh
 start_streaming fresh
+start_sampler "$streaming_pid" "$LOGS/rss-fresh.txt"
 wait_assigned fresh
 run_wrk fresh-warmup "$FRESH_CONNECTIONS" "$FRESH_WARMUP" "${fresh_args[@]}" >/dev/null # JIT, connections, first commits
 fresh_since=$(date -u +%FT%T.%3NZ)
@@ -349,6 +349,7 @@ fresh_offsets=$(offsets fresh)
 fresh_state=$(wait_landed "$LOGS/lake-fresh" fresh "$(highs "$fresh_offsets")" "$CATCHUP_TIMEOUT") \
   || failures+=("fresh: Streaming had not landed everything ${CATCHUP_TIMEOUT}s after the load stopped")
 fresh_rss=$(status_mib "$streaming_pid" VmHWM)
+stop_sampler
 fresh_foreign=$(foreign_seconds "$fresh_from" "$(date +%s)")
 (($(failed_requests "$fresh") == 0)) || failures+=("fresh: $(failed_requests "$fresh") requests failed")
 stop "$streaming_pid"
@@ -383,6 +384,7 @@ cat >"$json" <<EOF
   "time": "$(date -u +%FT%TZ)",
   "commit": "$(git -C "$ROOT" rev-parse HEAD 2>/dev/null || echo unknown)",
   "uncommitted_changes": $(git -C "$ROOT" diff --quiet HEAD 2>/dev/null && echo false || echo true),
+  "streaming_built_at": "$(date -u -r "$STREAMING_DIR/GameAnalytics.Streaming.dll" +%FT%TZ)",
   "machine": { "cpus": $(nproc), "load_average_at_start": "$load_start", "dotnet": "$(dotnet --version)", "wrk": "$(wrk -v 2>&1 | head -1 | cut -d' ' -f2)", "clk_tck": $TICKS },
   "settings": { "events": $EVENTS, "users": $USERS, "partitions": $PARTITIONS, "fill_connections": $FILL_CONNECTIONS,
     "steady_rate": $STEADY_RATE, "steady_batch": $STEADY_BATCH, "steady_duration": "$STEADY_DURATION", "steady_connections": $STEADY_CONNECTIONS,

@@ -20,4 +20,7 @@ public sealed class CompactionOptions
     /// Keep it longer than the longest query.
     /// </summary>
     public TimeSpan RetainReplacedFiles { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>DuckDB's memory for one merge; past it the sort spills to disk.</summary>
+    public string MemoryLimit { get; set; } = "256MB";
 }

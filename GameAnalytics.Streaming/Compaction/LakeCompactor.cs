@@ -98,6 +98,9 @@ internal sealed partial class LakeCompactor(string lakeRoot, CompactionOptions o
         {
             connection.Open();
             using var command = connection.CreateCommand();
+            // A background job: one core and a bounded memory (DuckDB spills the sort to disk past it), so landing goes on.
+            command.CommandText = $"set threads = 1; set memory_limit = '{options.MemoryLimit.Replace("'", "''")}'; set preserve_insertion_order = false";
+            command.ExecuteNonQuery();
             command.CommandText = MergeSql(table, inputs, temp);
             command.ExecuteNonQuery();
         }
@@ -109,7 +112,7 @@ internal sealed partial class LakeCompactor(string lakeRoot, CompactionOptions o
         var record = new CompactionRecord(id, table, dt, inputs.Select(Relative).ToList(), Relative(output), clock.GetUtcNow());
         record.Write(lakeRoot);
         OnStep?.Invoke(CompactionStep.AfterRecord);
-        LogCompacted(table, dt, inputs.Count, record.Added);
+        LogCompacted(table, dt.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), inputs.Count, record.Added);
         return record;
     }
 
@@ -170,7 +173,7 @@ internal sealed partial class LakeCompactor(string lakeRoot, CompactionOptions o
     private static string Quote(string path) => $"'{path.Replace("'", "''")}'";
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Compacted {Count} files of {Table} dt={Dt} into {File}")]
-    private partial void LogCompacted(string table, DateOnly dt, int count, string file);
+    private partial void LogCompacted(string table, string dt, int count, string file);
 }
 
 public enum CompactionStep

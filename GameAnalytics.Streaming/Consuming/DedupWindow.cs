@@ -1,15 +1,15 @@
 namespace GameAnalytics.Streaming.Consuming;
 
-/// <summary>The last event ids a partition landed, so that a client's retry of an event is landed once.</summary>
+/// <summary>The last event ids a partition landed, so that a client's retry of an event is landed once. Ids are kept as Guids: 16 bytes, not a string each.</summary>
 internal sealed class DedupWindow(int capacity)
 {
-    private readonly HashSet<string> _ids = new(StringComparer.Ordinal);
-    private readonly Queue<string> _order = new();
+    private readonly HashSet<Guid> _ids = [];
+    private readonly Queue<Guid> _order = new();
 
     public int Count => _ids.Count;
 
     /// <returns>False when the id is already in the window: a duplicate.</returns>
-    public bool TryAdd(string eventId)
+    public bool TryAdd(Guid eventId)
     {
         if (capacity <= 0)
         {

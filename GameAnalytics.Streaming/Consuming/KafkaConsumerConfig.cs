@@ -22,6 +22,8 @@ internal static class KafkaConsumerConfig
         };
         // A restarted instance rejoins in seconds rather than the default 45.
         config.SessionTimeoutMs ??= 6000;
+        // An empty fetch waits at most this long before new records are seen: part of freshness.
+        config.FetchWaitMaxMs ??= 100;
         return config;
     }
 }

@@ -24,6 +24,7 @@ internal sealed partial class LakeConsumerService(
 {
     private static readonly TimeSpan ConsumeTimeout = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan BrokerTimeout = TimeSpan.FromSeconds(10);
+    private static readonly int MaxParallelCommits = Math.Max(2, Environment.ProcessorCount);
 
     private readonly StreamingOptions _options = options.Value;
     private readonly Dictionary<int, PartitionBatch> _batches = [];
@@ -71,10 +72,7 @@ internal sealed partial class LakeConsumerService(
             }
 
             // Shutting down: land what is buffered rather than consume it again.
-            foreach (var batch in _batches.Values.ToArray())
-            {
-                Flush(consumer, batch);
-            }
+            Flush(consumer, [.. _batches.Values]);
         }
         catch (Exception ex)
         {
@@ -145,23 +143,49 @@ internal sealed partial class LakeConsumerService(
 
     private void FlushDue(IConsumer<string, byte[]> consumer)
     {
-        foreach (var batch in _batches.Values.ToArray())
+        var due = _batches.Values.Where(batch => batch.IsDue(_options.FlushInterval)).ToArray();
+        if (due.Length > 0)
         {
-            if (batch.IsDue(_options.FlushInterval))
-            {
-                Flush(consumer, batch);
-            }
+            Flush(consumer, due);
         }
     }
 
-    private void Flush(IConsumer<string, byte[]> consumer, PartitionBatch batch)
+    private void Flush(IConsumer<string, byte[]> consumer, params PartitionBatch[] batches)
     {
-        if (batch.IsEmpty)
-        {
-            return;
-        }
+        batches = batches.Where(batch => !batch.IsEmpty).ToArray();
+        var commits = new CommitRecord?[batches.Length];
+        var durations = new TimeSpan[batches.Length];
 
-        var started = Stopwatch.GetTimestamp();
+        // Partitions land independently (their own files and commit log), so their I/O overlaps.
+        Parallel.For(0, batches.Length, new ParallelOptions { MaxDegreeOfParallelism = MaxParallelCommits }, i =>
+        {
+            var started = Stopwatch.GetTimestamp();
+            commits[i] = Commit(batches[i]);
+            durations[i] = Stopwatch.GetElapsedTime(started);
+        });
+
+        // Offsets and bookkeeping stay on the consume thread.
+        for (var i = 0; i < batches.Length; i++)
+        {
+            var batch = batches[i];
+            if (commits[i] is not { } commit)
+            {
+                // Another instance committed this sequence first: it owns the partition now, until a rebalance says otherwise.
+                LogFenced(batch.Partition, batch.NextSequence);
+                Drop(batch);
+                continue;
+            }
+
+            Record(batch, commit, durations[i]);
+            consumer.StoreOffset(new TopicPartitionOffset(_options.Topic, batch.Partition, commit.NextOffset));
+            _buffered -= batch.Records.Count;
+            batch.Reset(commit.Sequence + 1, commit.NextOffset);
+        }
+    }
+
+    /// <summary>Lands one batch in the lake, in a "lake commit" span linked to the processing of its events.</summary>
+    private CommitRecord? Commit(PartitionBatch batch)
+    {
         using var activity = telemetry.Source.StartActivity(
             ActivityKind.Internal,
             parentContext: batch.Links.Count > 0 ? batch.Links[0].Context : default,
@@ -176,18 +200,14 @@ internal sealed partial class LakeConsumerService(
         var commit = committer.Commit(batch.Partition, batch.NextSequence, batch.FirstOffset, batch.LastOffset, RecordFingerprint.Of(batch.LastValue), batch.Records);
         if (commit is null)
         {
-            // Another instance committed this sequence first: it owns the partition now, until a rebalance says otherwise.
-            LogFenced(batch.Partition, batch.NextSequence);
             activity?.SetStatus(ActivityStatusCode.Error, "fenced by another instance");
-            Drop(batch);
-            return;
+        }
+        else
+        {
+            activity?.SetTag("gameanalytics.commit.files", commit.Files.Count);
         }
 
-        activity?.SetTag("gameanalytics.commit.files", commit.Files.Count);
-        Record(batch, commit, Stopwatch.GetElapsedTime(started));
-        consumer.StoreOffset(new TopicPartitionOffset(_options.Topic, batch.Partition, commit.NextOffset));
-        _buffered -= batch.Records.Count;
-        batch.Reset(commit.Sequence + 1, commit.NextOffset);
+        return commit;
     }
 
     private void Record(PartitionBatch batch, CommitRecord commit, TimeSpan duration)
@@ -240,7 +260,10 @@ internal sealed partial class LakeConsumerService(
         var window = new DedupWindow(_options.DedupWindow);
         foreach (var id in committer.RecentEventIds(partition, _options.DedupWindow).Reverse())
         {
-            window.TryAdd(id);
+            if (Guid.TryParse(id, out var eventId))
+            {
+                window.TryAdd(eventId);
+            }
         }
 
         return window;
@@ -252,6 +275,11 @@ internal sealed partial class LakeConsumerService(
         var watermarks = consumer.QueryWatermarkOffsets(partition, BrokerTimeout);
         if (latest is null)
         {
+            if (watermarks.Low > 0)
+            {
+                LogStartsLate(partition.Partition.Value, watermarks.Low);
+            }
+
             return watermarks.Low;
         }
 
@@ -364,6 +392,9 @@ internal sealed partial class LakeConsumerService(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Partition {Partition} assigned: resuming at offset {Offset} after lake commit {Sequence}")]
     private partial void LogAssigned(int partition, long offset, long sequence);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Partition {Partition}: the lake has nothing of it yet and Kafka starts at offset {Low}: records before it, if any, were never landed")]
+    private partial void LogStartsLate(int partition, long low);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Partition {Partition}: Kafka no longer holds at offset {LastOffset} the record the lake landed from there (its log now ends at {High}): a new broker or topic. Landing all its records from offset {Offset}")]
     private partial void LogNewLog(int partition, long lastOffset, long high, long offset);

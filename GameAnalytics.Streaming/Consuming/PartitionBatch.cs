@@ -52,7 +52,7 @@ internal sealed class PartitionBatch(int partition, long nextSequence, long next
         }
 
         LastOffset = offset;
-        if (record.Event is { } landed && !RecentEventIds.TryAdd(landed.EventId))
+        if (record.Event is { } landed && !RecentEventIds.TryAdd(Guid.Parse(landed.EventId)))
         {
             return false;
         }
