@@ -1,0 +1,114 @@
+// The query service's benchmark, for bench/query.sh. Two verbs:
+//   dotnet run bench/query.cs -- generate <lake root> <events>   writes a lake of the original's shape with DuckDB
+//   dotnet run bench/query.cs -- measure <server url>            times the insight queries through the Presto protocol
+// measure prints one JSON line: per query the cold (first) and warm (median of 5) time to the last row, the first page
+// of select count(*), and 20 concurrent clients' throughput and p99 over 10 s.
+#:package DuckDB.NET.Data.Full@1.5.6.1
+#:project ../GameAnalytics.Presto/GameAnalytics.Presto.csproj
+// The repository pins versions centrally (Directory.Packages.props); a file-based app states its own. Never published: no AOT.
+#:property ManagePackageVersionsCentrally=false
+#:property PublishAot=false
+
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using DuckDB.NET.Data;
+using GameAnalytics.Presto;
+
+return args[0] switch
+{
+    "generate" => Generate(args[1], long.Parse(args[2], CultureInfo.InvariantCulture)),
+    "measure" => await Measure(new Uri(args[1])),
+    _ => throw new ArgumentException("generate <lake> <events> | measure <url>"),
+};
+
+// The original's mix: swords 40%, butterflies 25%, guilds 20%, dragons 15%, over 10,000 users, one day.
+static int Generate(string lake, long events)
+{
+    (string Table, string Type, double Share)[] tables =
+        [("sword_purchases", "purchase_sword", 0.40), ("catch_butterflies", "catch_butterfly", 0.25), ("join_guilds", "join_guild", 0.20), ("slay_dragons", "slay_dragon", 0.15)];
+    using var connection = new DuckDBConnection("DataSource=:memory:");
+    connection.Open();
+    foreach (var (table, type, share) in tables)
+    {
+        var rows = (long)(events * share);
+        var directory = Path.Combine(lake, table, "dt=2026-11-29");
+        Directory.CreateDirectory(directory);
+        using var command = connection.CreateCommand();
+        command.CommandText =
+            $"copy (select '{{\"event_type\":\"{type}\"}}' as raw_event, strftime(t, '%Y-%m-%d %H:%M:%S.%g') as \"timestamp\", '*/*' as accept, " +
+            $"'user' || (i % 10000) || '.datafun.com' as host, 'ApacheBench/2.3' as \"user-agent\", '{type}' as event_type, uuid()::varchar as event_id, " +
+            $"'user' || (i % 10000) || '.datafun.com' as user_id, t as received_at, null::timestamptz as client_time, null::varchar as properties, " +
+            $"(i % 12)::integer as kafka_partition, i as kafka_offset " +
+            $"from (select i, TIMESTAMPTZ '2026-11-29 00:00:00+00' + to_milliseconds(i * 86400000 // {rows}) as t from range({rows}) r(i))) " +
+            $"to '{Path.Combine(directory, $"p000-000000000000-0-{rows - 1}.parquet")}' (format parquet, compression snappy, row_group_size 1000000)";
+        command.ExecuteNonQuery();
+    }
+
+    return 0;
+}
+
+static async Task<int> Measure(Uri server)
+{
+    var client = new PrestoClient(new HttpClient(), new PrestoClientOptions { Server = server, User = "bench" });
+    string[] insights =
+    [
+        "select count(distinct host) * 100 / 3 as percent_users from join_guilds",
+        "select count(*) / count(distinct host) as avg_catch from catch_butterflies",
+        "select count(*) / count(distinct host) as avg_slays from slay_dragons",
+        "select date_trunc('minute', received_at) as minute, count(*) from sword_purchases group by 1 order by 1",
+    ];
+    var results = new Dictionary<string, object>();
+    foreach (var sql in insights)
+    {
+        var cold = await Time(client, sql);
+        var warm = new List<double>();
+        for (var i = 0; i < 5; i++)
+        {
+            warm.Add(await Time(client, sql));
+        }
+
+        results[sql] = new { cold_ms = cold, warm_median_ms = warm.Order().ElementAt(2) };
+    }
+
+    var firstPage = new List<double>();
+    for (var i = 0; i < 5; i++)
+    {
+        var started = Stopwatch.GetTimestamp();
+        await foreach (var _ in client.Query("select count(*) from sword_purchases"))
+        {
+            firstPage.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            break;
+        }
+    }
+
+    var latencies = new List<double>();
+    var until = DateTime.UtcNow.AddSeconds(10);
+    await Task.WhenAll(Enumerable.Range(0, 20).Select(async worker =>
+    {
+        while (DateTime.UtcNow < until)
+        {
+            var ms = await Time(client, insights[worker % insights.Length]);
+            lock (latencies)
+            {
+                latencies.Add(ms);
+            }
+        }
+    }));
+    latencies.Sort();
+
+    Console.WriteLine(JsonSerializer.Serialize(new
+    {
+        insights = results,
+        count_first_page_median_ms = firstPage.Order().ElementAt(2),
+        concurrent = new { clients = 20, seconds = 10, queries = latencies.Count, per_second = latencies.Count / 10.0, p50_ms = latencies[latencies.Count / 2], p99_ms = latencies[(int)(latencies.Count * 0.99)] },
+    }));
+    return 0;
+}
+
+static async Task<double> Time(PrestoClient client, string sql)
+{
+    var started = Stopwatch.GetTimestamp();
+    await client.QueryAllAsync(sql);
+    return Math.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds, 1);
+}
