@@ -56,7 +56,8 @@ static async Task<int> Measure(Uri server)
         "select count(distinct host) * 100 / 3 as percent_users from join_guilds",
         "select count(*) / count(distinct host) as avg_catch from catch_butterflies",
         "select count(*) / count(distinct host) as avg_slays from slay_dragons",
-        "select date_trunc('minute', received_at) as minute, count(*) from sword_purchases group by 1 order by 1",
+        // As the insights page computes it: epoch arithmetic, not date_trunc through DuckDB's ICU calendar.
+        "select to_timestamp((epoch_ms(received_at) // 60000) * 60) as minute, count(*) from sword_purchases group by 1 order by 1",
     ];
     var results = new Dictionary<string, object>();
     foreach (var sql in insights)
