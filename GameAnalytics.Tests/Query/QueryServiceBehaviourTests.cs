@@ -1,5 +1,4 @@
 using GameAnalytics.Query.Protocol;
-using GameAnalytics.Streaming.Lake;
 using GameAnalytics.Tests.Fixtures;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -66,12 +65,9 @@ public sealed class QueryServiceBehaviourTests : IDisposable
 
     private void Land(long sequence, int count)
     {
-        var rows = Enumerable.Range(0, count).Select(i => new LandedEvent(
-            "{}", "2026-11-29 20:00:00.000", "*/*", "user1.datafun.com", "tests", "purchase_sword", Guid.CreateVersion7().ToString(), "user1.datafun.com",
-            new DateTime(2026, 11, 29, 20, 0, 0, DateTimeKind.Utc), null, null, 0, sequence * 10_000 + i)).ToList();
-        var path = Path.Combine(_lake.Path, TableFiles.RelativePath("sword_purchases", new DateOnly(2026, 11, 29), 0, sequence, sequence * 10_000, sequence * 10_000 + count - 1));
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        new ParquetTableWriter().WriteEvents(path, rows);
+        var at = new DateTime(2026, 11, 29, 20, 0, 0, DateTimeKind.Utc);
+        var rows = Enumerable.Range(0, count).Select(i => LandedEvents.Create("purchase_sword", "user1.datafun.com", at, sequence * 10_000 + i)).ToList();
+        LandedEvents.Write(_lake.Path, "sword_purchases", sequence, rows);
     }
 
     public void Dispose() => _lake.Dispose();

@@ -145,12 +145,9 @@ public sealed class LakeCompactorTests : IDisposable
 
     private void Write(long sequence, IReadOnlyList<string> eventIds)
     {
-        var rows = eventIds.Select((id, i) => new LandedEvent(
-            "{}", "2026-11-29 19:00:00.000", "*/*", $"user{i % 3 + 1}.datafun.com", "tests", "purchase_sword", id, "u",
-            new DateTime(2026, 11, 29, 19, 0, i % 60, DateTimeKind.Utc), null, null, 0, sequence * 1000 + i)).ToList();
-        var path = Path.Combine(_lake.Path, TableFiles.RelativePath("sword_purchases", new DateOnly(2026, 11, 29), 0, sequence, sequence * 1000, sequence * 1000 + rows.Count));
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        new ParquetTableWriter().WriteEvents(path, rows);
+        var rows = eventIds.Select((id, i) => LandedEvents.Create(
+            "purchase_sword", $"user{i % 3 + 1}.datafun.com", new DateTime(2026, 11, 29, 19, 0, i % 60, DateTimeKind.Utc), sequence * 1000 + i, id)).ToList();
+        LandedEvents.Write(_lake.Path, "sword_purchases", sequence, rows);
     }
 
     public void Dispose() => _lake.Dispose();

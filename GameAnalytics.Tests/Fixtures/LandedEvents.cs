@@ -1,0 +1,21 @@
+using GameAnalytics.Streaming.Lake;
+
+namespace GameAnalytics.Tests.Fixtures;
+
+/// <summary>Rows and files of event tables, written with the stream processor's own Parquet writer.</summary>
+public static class LandedEvents
+{
+    internal static LandedEvent Create(string eventType, string host, DateTime receivedAt, long offset, string? eventId = null) =>
+        new($$"""{"event_type":"{{eventType}}","host":"{{host}}"}""", receivedAt.ToString("yyyy-MM-dd HH:mm:ss.fff"), "*/*", host, "ApacheBench/2.3",
+            eventType, eventId ?? Guid.CreateVersion7().ToString(), host, receivedAt, null, null, 0, offset);
+
+    /// <summary>Writes the rows as one committed-looking file of partition 0 and returns its path.</summary>
+    internal static string Write(string lakeRoot, string table, long sequence, IReadOnlyList<LandedEvent> rows)
+    {
+        var first = rows.Count == 0 ? 0 : rows[0].KafkaOffset;
+        var path = Path.Combine(lakeRoot, TableFiles.RelativePath(table, DateOnly.FromDateTime(rows[0].ReceivedAt), 0, sequence, first, first + rows.Count - 1));
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        new ParquetTableWriter().WriteEvents(path, rows);
+        return path;
+    }
+}
