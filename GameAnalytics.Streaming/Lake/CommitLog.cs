@@ -27,6 +27,8 @@ internal sealed class CommitLog(string lakeRoot, string topic)
         return latest < 0 ? null : Read(RecordPath(directory, latest));
     }
 
+    public bool Contains(int partition, long sequence) => File.Exists(RecordPath(PartitionDirectory(partition), sequence));
+
     /// <summary>The partition's kept records, newest first.</summary>
     public IEnumerable<CommitRecord> Recent(int partition)
     {

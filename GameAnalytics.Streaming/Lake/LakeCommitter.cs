@@ -55,7 +55,8 @@ internal sealed class LakeCommitter(string lakeRoot, CommitLog commitLog, Parque
             OnStep?.Invoke(CommitStep.AfterPublish);
             return commit;
         }
-        catch (Exception) when (!File.Exists(Path.Combine(commitLog.PartitionDirectory(partition), $"{sequence:D12}.json")))
+        // Once the record exists the batch is committed: its staged files must stay for recovery to publish.
+        catch (Exception) when (!commitLog.Contains(partition, sequence))
         {
             DeleteAll(temps);
             throw;

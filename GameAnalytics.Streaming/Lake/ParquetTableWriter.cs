@@ -38,14 +38,8 @@ internal sealed class ParquetTableWriter
         new Column<DateTime>("rejected_at", UtcMillis),
     ];
 
-    /// <summary>The event tables' column names, in order: the original design's six first.</summary>
-    public static IReadOnlyList<string> EventColumnNames { get; } = EventColumns.Select(column => column.Name).ToArray();
-
-    public void WriteEvents(string path, IReadOnlyList<LandedEvent> rows)
-    {
-        using var properties = CreateProperties();
-        using var file = new ParquetFileWriter(path, EventColumns, properties);
-        using (var group = file.AppendRowGroup())
+    public void WriteEvents(string path, IReadOnlyList<LandedEvent> rows) =>
+        WriteFile(path, EventColumns, group =>
         {
             Write(group, rows, row => row.RawEvent);
             Write(group, rows, row => row.Timestamp);
@@ -60,16 +54,10 @@ internal sealed class ParquetTableWriter
             Write(group, rows, row => row.Properties);
             Write(group, rows, row => row.KafkaPartition);
             Write(group, rows, row => row.KafkaOffset);
-        }
+        });
 
-        file.Close();
-    }
-
-    public void WriteRejected(string path, IReadOnlyList<RejectedRecord> rows)
-    {
-        using var properties = CreateProperties();
-        using var file = new ParquetFileWriter(path, RejectedColumns, properties);
-        using (var group = file.AppendRowGroup())
+    public void WriteRejected(string path, IReadOnlyList<RejectedRecord> rows) =>
+        WriteFile(path, RejectedColumns, group =>
         {
             Write(group, rows, row => row.RawEvent);
             Write(group, rows, row => row.RawBytes);
@@ -78,6 +66,16 @@ internal sealed class ParquetTableWriter
             Write(group, rows, row => row.KafkaOffset);
             Write(group, rows, row => row.KafkaTimestamp);
             Write(group, rows, row => row.RejectedAt);
+        });
+
+    /// <summary>One file, one row group: batches are small, and compaction makes the large row groups.</summary>
+    private static void WriteFile(string path, Column[] columns, Action<RowGroupWriter> writeColumns)
+    {
+        using var properties = CreateProperties();
+        using var file = new ParquetFileWriter(path, columns, properties);
+        using (var group = file.AppendRowGroup())
+        {
+            writeColumns(group);
         }
 
         file.Close();
