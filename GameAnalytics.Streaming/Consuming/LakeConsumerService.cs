@@ -40,7 +40,7 @@ internal sealed partial class LakeConsumerService(
     {
         var config = KafkaConsumerConfig.Create(configuration, _options);
         using var fingerprints = _fingerprints = new RecordFingerprint(config);
-        LogStarting(committer.LakeRoot, _options.Topic, _options.GroupId, config.BootstrapServers);
+        LogStarting(committer.Location, _options.Topic, _options.GroupId, config.BootstrapServers);
 
         using var consumer = new ConsumerBuilder<string, byte[]>(config)
             .SetPartitionsAssignedHandler(OnAssigned)

@@ -1,3 +1,4 @@
+using GameAnalytics.Streaming.Lake.Storage;
 using GameAnalytics.Streaming.Routing;
 
 namespace GameAnalytics.Streaming.Lake;
@@ -7,12 +8,15 @@ namespace GameAnalytics.Streaming.Lake;
 /// (the commit point), then the renames that make the files visible. Recovery rolls a committed batch
 /// forward and throws away anything uncommitted.
 /// </summary>
-internal sealed class LakeCommitter(string lakeRoot, CommitLog commitLog, ParquetTableWriter writer, TimeProvider clock)
+internal sealed class LakeCommitter(ILakeStorage storage, CommitLog commitLog, ParquetTableWriter writer, TimeProvider clock)
 {
     /// <summary>Test hook: called at each step of a commit, to crash there.</summary>
     internal Action<CommitStep>? OnStep { get; set; }
 
-    public string LakeRoot => lakeRoot;
+    /// <summary>Called with each commit once its files are visible, for catalogs that must learn of new partitions.</summary>
+    internal event Action<CommitRecord>? Published;
+
+    public string Location => storage.Location;
 
     /// <returns>The commit, or null when another writer committed this sequence first (the batch is then discarded).</returns>
     public CommitRecord? Commit(int partition, long sequence, long firstOffset, long lastOffset, string lastRecordFingerprint, IReadOnlyList<ParsedRecord> records)
@@ -25,20 +29,19 @@ internal sealed class LakeCommitter(string lakeRoot, CommitLog commitLog, Parque
         {
             foreach (var group in records.GroupBy(record => (record.Table, Dt: record.Event?.Dt ?? record.Rejected!.Dt)))
             {
-                var relative = TableFiles.RelativePath(group.Key.Table, group.Key.Dt, partition, sequence, firstOffset, lastOffset);
-                var temp = TableFiles.TempPath(FullPath(relative), stagingToken);
-                Directory.CreateDirectory(Path.GetDirectoryName(temp)!);
+                var path = TableFiles.RelativePath(group.Key.Table, group.Key.Dt, partition, sequence, firstOffset, lastOffset);
+                var temp = TableFiles.TempPath(path, stagingToken);
                 temps.Add(temp);
                 if (group.Key.Table == TableRouter.RejectedTable)
                 {
-                    writer.WriteRejected(temp, group.Select(record => record.Rejected!).ToList());
+                    storage.Write(temp, stream => writer.WriteRejected(stream, group.Select(record => record.Rejected!).ToList()));
                 }
                 else
                 {
-                    writer.WriteEvents(temp, group.Select(record => record.Event!).ToList());
+                    storage.Write(temp, stream => writer.WriteEvents(stream, group.Select(record => record.Event!).ToList()));
                 }
 
-                files.Add(relative);
+                files.Add(path);
                 OnStep?.Invoke(CommitStep.DuringWrite);
             }
 
@@ -75,12 +78,9 @@ internal sealed class LakeCommitter(string lakeRoot, CommitLog commitLog, Parque
             Publish(latest);
         }
 
-        if (Directory.Exists(lakeRoot))
+        foreach (var orphan in storage.ListFiles("", recursive: true).Where(path => TableFiles.IsTemp(path, partition)))
         {
-            foreach (var orphan in Directory.EnumerateFiles(lakeRoot, TableFiles.TempPattern(partition), SearchOption.AllDirectories))
-            {
-                File.Delete(orphan);
-            }
+            storage.Delete(orphan);
         }
 
         return latest;
@@ -90,33 +90,40 @@ internal sealed class LakeCommitter(string lakeRoot, CommitLog commitLog, Parque
     public IEnumerable<string> RecentEventIds(int partition, int limit) =>
         commitLog.Recent(partition)
             .SelectMany(commit => commit.Files.Where(file => !file.StartsWith(TableRouter.RejectedTable + "/", StringComparison.Ordinal)))
-            .Select(FullPath)
-            .Where(File.Exists)
-            .SelectMany(ParquetTableWriter.ReadEventIds)
+            .Where(storage.Exists)
+            .SelectMany(ReadEventIds)
             .Take(limit);
+
+    private IEnumerable<string> ReadEventIds(string path)
+    {
+        using var stream = storage.OpenRead(path);
+        foreach (var id in ParquetTableWriter.ReadEventIds(stream))
+        {
+            yield return id;
+        }
+    }
 
     private void Publish(CommitRecord commit)
     {
-        foreach (var relative in commit.Files)
+        foreach (var path in commit.Files)
         {
             // Without its staged file, a committed file is already in place, or compaction has since replaced it.
-            var temp = TableFiles.TempPath(FullPath(relative), commit.StagingToken);
-            if (File.Exists(temp))
+            var temp = TableFiles.TempPath(path, commit.StagingToken);
+            if (storage.Exists(temp))
             {
-                File.Move(temp, FullPath(relative), overwrite: true);
+                storage.Rename(temp, path);
             }
         }
 
         commitLog.Prune(commit.Partition);
+        Published?.Invoke(commit);
     }
 
-    private string FullPath(string relative) => Path.Combine(lakeRoot, relative);
-
-    private static void DeleteAll(IEnumerable<string> paths)
+    private void DeleteAll(IEnumerable<string> paths)
     {
         foreach (var path in paths)
         {
-            File.Delete(path);
+            storage.Delete(path);
         }
     }
 }

@@ -10,7 +10,7 @@ internal sealed class ParquetTableWriter
 {
     private static readonly LogicalType UtcMillis = LogicalType.Timestamp(isAdjustedToUtc: true, TimeUnit.Millis);
 
-    private static readonly Column[] EventColumns =
+    internal static readonly Column[] EventColumns =
     [
         new Column<string>("raw_event"),
         new Column<string>("timestamp"),
@@ -27,7 +27,7 @@ internal sealed class ParquetTableWriter
         new Column<long>("kafka_offset"),
     ];
 
-    private static readonly Column[] RejectedColumns =
+    internal static readonly Column[] RejectedColumns =
     [
         new Column<string>("raw_event"),
         new Column<byte[]>("raw_bytes"),
@@ -38,8 +38,8 @@ internal sealed class ParquetTableWriter
         new Column<DateTime>("rejected_at", UtcMillis),
     ];
 
-    public void WriteEvents(string path, IReadOnlyList<LandedEvent> rows) =>
-        WriteFile(path, EventColumns, group =>
+    public void WriteEvents(Stream output, IReadOnlyList<LandedEvent> rows) =>
+        WriteFile(output, EventColumns, group =>
         {
             Write(group, rows, row => row.RawEvent);
             Write(group, rows, row => row.Timestamp);
@@ -56,8 +56,8 @@ internal sealed class ParquetTableWriter
             Write(group, rows, row => row.KafkaOffset);
         });
 
-    public void WriteRejected(string path, IReadOnlyList<RejectedRecord> rows) =>
-        WriteFile(path, RejectedColumns, group =>
+    public void WriteRejected(Stream output, IReadOnlyList<RejectedRecord> rows) =>
+        WriteFile(output, RejectedColumns, group =>
         {
             Write(group, rows, row => row.RawEvent);
             Write(group, rows, row => row.RawBytes);
@@ -69,10 +69,10 @@ internal sealed class ParquetTableWriter
         });
 
     /// <summary>One file, one row group: batches are small, and compaction makes the large row groups.</summary>
-    private static void WriteFile(string path, Column[] columns, Action<RowGroupWriter> writeColumns)
+    private static void WriteFile(Stream output, Column[] columns, Action<RowGroupWriter> writeColumns)
     {
         using var properties = CreateProperties();
-        using var file = new ParquetFileWriter(path, columns, properties);
+        using var file = new ParquetFileWriter(output, columns, LogicalTypeFactory.Default, properties, keyValueMetadata: null, leaveOpen: true);
         using (var group = file.AppendRowGroup())
         {
             writeColumns(group);
@@ -82,9 +82,9 @@ internal sealed class ParquetTableWriter
     }
 
     /// <summary>The event ids of an event table file, read from that column alone.</summary>
-    public static IEnumerable<string> ReadEventIds(string path)
+    public static IEnumerable<string> ReadEventIds(Stream input)
     {
-        using var file = new ParquetFileReader(path);
+        using var file = new ParquetFileReader(input, leaveOpen: true);
         var column = file.FileMetaData.Schema.ColumnIndex("event_id");
         if (column < 0)
         {

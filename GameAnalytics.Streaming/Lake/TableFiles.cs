@@ -13,8 +13,16 @@ internal static class TableFiles
     /// The in-progress name beside the final one: a leading dot hides it from every lake reader, and the writer's
     /// staging token keeps two writers of the same batch from touching each other's files.
     /// </summary>
-    public static string TempPath(string finalPath, string stagingToken) =>
-        Path.Combine(Path.GetDirectoryName(finalPath)!, $".{Path.GetFileName(finalPath)}.{stagingToken}.tmp");
+    public static string TempPath(string path, string stagingToken)
+    {
+        var slash = path.LastIndexOf('/');
+        return $"{path[..(slash + 1)]}.{path[(slash + 1)..]}.{stagingToken}.tmp";
+    }
 
-    public static string TempPattern(int partition) => $".p{partition:D3}-*.tmp";
+    /// <summary>Whether the file is a partition's staged table file (commit records' own temps live elsewhere).</summary>
+    public static bool IsTemp(string path, int partition)
+    {
+        var name = path[(path.LastIndexOf('/') + 1)..];
+        return name.StartsWith($".p{partition:D3}-", StringComparison.Ordinal) && name.EndsWith(".tmp", StringComparison.Ordinal);
+    }
 }

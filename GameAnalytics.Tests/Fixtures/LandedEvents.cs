@@ -1,4 +1,5 @@
 using GameAnalytics.Streaming.Lake;
+using GameAnalytics.Streaming.Lake.Storage;
 
 namespace GameAnalytics.Tests.Fixtures;
 
@@ -13,9 +14,8 @@ public static class LandedEvents
     internal static string Write(string lakeRoot, string table, long sequence, IReadOnlyList<LandedEvent> rows)
     {
         var first = rows.Count == 0 ? 0 : rows[0].KafkaOffset;
-        var path = Path.Combine(lakeRoot, TableFiles.RelativePath(table, DateOnly.FromDateTime(rows[0].ReceivedAt), 0, sequence, first, first + rows.Count - 1));
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        new ParquetTableWriter().WriteEvents(path, rows);
-        return path;
+        var path = TableFiles.RelativePath(table, DateOnly.FromDateTime(rows[0].ReceivedAt), 0, sequence, first, first + rows.Count - 1);
+        new LocalLakeStorage(lakeRoot).Write(path, stream => new ParquetTableWriter().WriteEvents(stream, rows));
+        return Path.Combine(lakeRoot, path);
     }
 }

@@ -1,5 +1,6 @@
 using GameAnalytics.Streaming.Compaction;
 using GameAnalytics.Streaming.Lake;
+using GameAnalytics.Streaming.Lake.Storage;
 using GameAnalytics.Streaming.Routing;
 using GameAnalytics.Tests.Fixtures;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -106,8 +107,11 @@ public sealed class LakeCommitterTests : IDisposable
         Assert.Equal(50, lake.EventIds("sword_purchases").Count);
     }
 
-    private LakeCommitter NewCommitter() =>
-        new(_lake.Path, new CommitLog(_lake.Path, "events"), new ParquetTableWriter(), TimeProvider.System);
+    private LakeCommitter NewCommitter()
+    {
+        var storage = new LocalLakeStorage(_lake.Path);
+        return new(storage, new CommitLog(storage, "events"), new ParquetTableWriter(), TimeProvider.System);
+    }
 
     /// <summary>Alternating sword purchases and guild joins, so each batch writes two files.</summary>
     private static List<ParsedRecord> Records(long firstOffset, int count) =>

@@ -1,0 +1,49 @@
+namespace GameAnalytics.Streaming.Lake.Storage;
+
+/// <summary>The lake in a local folder.</summary>
+internal sealed class LocalLakeStorage(string root) : ILakeStorage
+{
+    public string Location => root;
+
+    public bool Exists(string path) => File.Exists(FullPath(path));
+
+    public void Write(string path, Action<Stream> write)
+    {
+        var fullPath = FullPath(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(fullPath)!);
+        using var stream = new FileStream(fullPath, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 1 << 16);
+        write(stream);
+        // A renamed file must not come back empty after a power loss.
+        stream.Flush(flushToDisk: true);
+    }
+
+    public Stream OpenRead(string path) => File.OpenRead(FullPath(path));
+
+    public bool TryRenameNoReplace(string from, string to)
+    {
+        try
+        {
+            File.Move(FullPath(from), FullPath(to), overwrite: false);
+            return true;
+        }
+        catch (IOException) when (File.Exists(FullPath(to)))
+        {
+            return false;
+        }
+    }
+
+    public void Rename(string from, string to) => File.Move(FullPath(from), FullPath(to), overwrite: true);
+
+    public void Delete(string path) => File.Delete(FullPath(path));
+
+    public IEnumerable<string> ListFiles(string directory, bool recursive)
+    {
+        var fullPath = FullPath(directory);
+        return Directory.Exists(fullPath)
+            ? Directory.EnumerateFiles(fullPath, "*", recursive ? SearchOption.AllDirectories : SearchOption.TopDirectoryOnly)
+                .Select(file => Path.GetRelativePath(root, file).Replace(Path.DirectorySeparatorChar, '/'))
+            : [];
+    }
+
+    private string FullPath(string path) => Path.Combine(root, path);
+}
