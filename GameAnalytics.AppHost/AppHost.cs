@@ -1,14 +1,15 @@
 var builder = DistributedApplication.CreateBuilder(args);
 
-var dataDirectory = builder.AddDataDirectory();
-
 switch (builder.Configuration["Topology"] ?? Topologies.Embedded)
 {
     case var topology when topology.Equals(Topologies.Embedded, StringComparison.OrdinalIgnoreCase):
-        builder.AddEmbeddedTopology(dataDirectory);
+        builder.AddEmbeddedTopology(builder.AddDataDirectory());
+        break;
+    case var topology when topology.Equals(Topologies.Containers, StringComparison.OrdinalIgnoreCase):
+        builder.AddContainersTopology();
         break;
     case var topology:
-        throw new ArgumentException($"Unknown topology '{topology}'. Use --Topology={Topologies.Embedded}.");
+        throw new ArgumentException($"Unknown topology '{topology}'. Use --Topology={Topologies.Embedded} (the default) or --Topology={Topologies.Containers}.");
 }
 
 builder.Build().Run();

@@ -1,68 +1,64 @@
 using System.Globalization;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Aspire.Hosting;
 
 internal static class EmbeddedTopology
 {
-    public static void AddEmbeddedTopology(this IDistributedApplicationBuilder builder, string dataDirectory)
+    /// <summary>The dev Kafka broker, the lake in the data folder and DuckDB behind the Presto protocol: only the .NET SDK needed.</summary>
+    public static void AddEmbeddedTopology(this IDistributedApplicationBuilder builder, DataDirectory dataDirectory)
     {
-        var kafkaPort = builder.Configuration.GetValue("Ports:Kafka", 9092);
-        var apiPort = builder.Configuration.GetValue("Ports:Api", 5000);
-        var queryPort = builder.Configuration.GetValue("Ports:Query", 8080);
+        var ports = TopologyPorts.From(builder.Configuration);
 
-        var kafka = builder.AddProject<Projects.GameAnalytics_DevBroker>("kafka")
-            .WithEndpoint("tcp", endpoint =>
-            {
-                endpoint.Port = kafkaPort;
-                endpoint.TargetPort = kafkaPort;
-                endpoint.UriScheme = "tcp";
-                // librdkafka must reach the broker at the address its metadata advertises, so no proxy.
-                endpoint.IsProxied = false;
-            })
-            .WithEnvironment("DevBroker__Port", kafkaPort.ToString())
-            .WithHttpHealthCheck("/health");
-        var bootstrapServers = ReferenceExpression.Create($"127.0.0.1:{kafka.GetEndpoint("tcp").Property(EndpointProperty.Port)}");
+        var (kafka, bootstrapServers) = builder.AddKafkaForEmbedded(ports.Kafka);
+        var api = builder.AddCollector(ports, bootstrapServers)
+            .WaitForIfRun(kafka);
 
-        var api = builder.AddProject<Projects.GameAnalytics_Api>("api")
-            .WithEndpoint("http", endpoint =>
-            {
-                endpoint.Port = apiPort;
-                endpoint.IsProxied = false;
-            })
-            .WithEnvironment("ConnectionStrings__kafka", bootstrapServers)
+        builder.AddStreaming(bootstrapServers)
             .WithDataDirectory(dataDirectory)
-            .WaitFor(kafka)
-            .WithHttpHealthCheck("/health")
-            .WithUrlForEndpoint("http", url => url.DisplayText = "Collector")
-            .WithUrl(string.Create(CultureInfo.InvariantCulture, $"http://localhost:{apiPort}/scalar"), "API reference");
-
-        builder.AddProject<Projects.GameAnalytics_Streaming>("streaming")
-            .WithEnvironment("ConnectionStrings__kafka", bootstrapServers)
-            .WithDataDirectory(dataDirectory)
-            .WaitFor(kafka)
-            .WithHttpHealthCheck("/health");
+            .WaitForIfRun(kafka);
 
         builder.AddProject<Projects.GameAnalytics_Query>("query")
             .WithEndpoint("http", endpoint =>
             {
-                endpoint.Port = queryPort;
+                endpoint.Port = ports.Query;
                 endpoint.IsProxied = false;
             })
             .WithDataDirectory(dataDirectory)
             .WithHttpHealthCheck("/health")
-            .WithUrlForEndpoint("http", url => url.DisplayText = "SQL (Presto protocol)");
+            .WithUrlForEndpoint("http", url => url.DisplayText = "SQL (Presto protocol)")
+            .WithUrl(string.Create(CultureInfo.InvariantCulture, $"http://localhost:{ports.Query}/insights"), "Insights");
 
-        builder.Eventing.Subscribe<ResourceReadyEvent>(api.Resource, (@event, _) =>
-        {
-            var logger = @event.Services.GetRequiredService<ILoggerFactory>().CreateLogger("GameAnalytics");
-            logger.LogInformation(
-                "Collector ready at http://localhost:{ApiPort} (try: curl -H \"Host: user1.datafun.com\" http://localhost:{ApiPort}/purchase_a_sword). " +
-                "SQL at http://localhost:{QueryPort} (Presto protocol). Kafka at 127.0.0.1:{KafkaPort}. Data in {DataDirectory}.",
-                apiPort, apiPort, queryPort, kafkaPort, dataDirectory);
-            return Task.CompletedTask;
-        });
+        builder.AddSimulator(api);
+        builder.LogWhereEverythingIs(api, ports, Topologies.Embedded, dataDirectory.LocalPath ?? "the data-dir parameter");
     }
+
+    /// <summary>
+    /// Run: the dev broker, in memory, on a fixed port. Published: the connection string <c>kafka</c>, a secret
+    /// parameter naming a real Kafka (Event Hubs, for example), since a deployment must not keep events in memory.
+    /// </summary>
+    private static (IResourceBuilder<IResource>? Broker, ReferenceExpression BootstrapServers) AddKafkaForEmbedded(this IDistributedApplicationBuilder builder, int port)
+    {
+        if (builder.ExecutionContext.IsPublishMode)
+        {
+            var connection = builder.AddConnectionString("kafka");
+            return (null, ReferenceExpression.Create($"{connection.Resource}"));
+        }
+
+        var broker = builder.AddProject<Projects.GameAnalytics_DevBroker>("kafka")
+            .WithEndpoint("tcp", endpoint =>
+            {
+                endpoint.Port = port;
+                endpoint.TargetPort = port;
+                endpoint.UriScheme = "tcp";
+                // librdkafka must reach the broker at the address its metadata advertises, so no proxy.
+                endpoint.IsProxied = false;
+            })
+            .WithEnvironment("DevBroker__Port", port.ToString(CultureInfo.InvariantCulture))
+            .WithHttpHealthCheck("/health");
+        return (broker, ReferenceExpression.Create($"127.0.0.1:{broker.GetEndpoint("tcp").Property(EndpointProperty.Port)}"));
+    }
+
+    private static IResourceBuilder<T> WaitForIfRun<T>(this IResourceBuilder<T> resource, IResourceBuilder<IResource>? dependency)
+        where T : IResourceWithWaitSupport =>
+        dependency is null ? resource : resource.WaitFor(dependency);
 }

@@ -8,10 +8,14 @@ internal static partial class KafkaProducerFactory
 {
     public static ProducerConfig CreateConfig(IConfiguration configuration, EventPublisherOptions options)
     {
-        var bootstrapServers = KafkaConnection.BootstrapServers(configuration, "collector");
-        var config = new ProducerConfig(new Dictionary<string, string>(options.Producer))
+        var settings = KafkaConnection.ClientSettings(configuration, "collector");
+        foreach (var (key, value) in options.Producer)
         {
-            BootstrapServers = bootstrapServers,
+            settings[key] = value;
+        }
+
+        var config = new ProducerConfig(settings)
+        {
             ClientId = "gameanalytics-api",
             // Durability is not configurable: a 2xx means every in-sync replica has the event, once.
             Acks = Acks.All,

@@ -7,10 +7,14 @@ internal static class KafkaConsumerConfig
 {
     public static ConsumerConfig Create(IConfiguration configuration, StreamingOptions options)
     {
-        var bootstrapServers = KafkaConnection.BootstrapServers(configuration, "stream processor");
-        var config = new ConsumerConfig(new Dictionary<string, string>(options.Consumer))
+        var settings = KafkaConnection.ClientSettings(configuration, "stream processor");
+        foreach (var (key, value) in options.Consumer)
         {
-            BootstrapServers = bootstrapServers,
+            settings[key] = value;
+        }
+
+        var config = new ConsumerConfig(settings)
+        {
             GroupId = options.GroupId,
             ClientId = "gameanalytics-streaming",
             // Offsets are stored only once their batch is in the lake; the lake decides where a partition resumes.

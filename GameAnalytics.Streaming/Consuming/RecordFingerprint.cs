@@ -12,9 +12,9 @@ internal sealed class RecordFingerprint(ConsumerConfig groupConfig) : IDisposabl
     private static readonly TimeSpan FetchTimeout = TimeSpan.FromSeconds(5);
 
     // A consumer of its own, outside the group, that reads single records by offset.
-    private readonly IConsumer<Ignore, byte[]> _reader = new ConsumerBuilder<Ignore, byte[]>(new ConsumerConfig
+    // It connects as the group does (address and credentials) and otherwise sets its own behaviour.
+    private readonly IConsumer<Ignore, byte[]> _reader = new ConsumerBuilder<Ignore, byte[]>(new ConsumerConfig(groupConfig.ToDictionary())
     {
-        BootstrapServers = groupConfig.BootstrapServers,
         GroupId = $"{groupConfig.GroupId}-fingerprint",
         EnableAutoCommit = false,
         EnableAutoOffsetStore = false,

@@ -1,0 +1,59 @@
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Aspire.Hosting;
+
+/// <summary>The C# services, the same in both topologies; only what they connect to differs.</summary>
+internal static class GameAnalyticsServices
+{
+    public static IResourceBuilder<ProjectResource> AddCollector(this IDistributedApplicationBuilder builder, TopologyPorts ports, ReferenceExpression kafka) =>
+        builder.AddProject<Projects.GameAnalytics_Api>("api")
+            .WithEndpoint("http", endpoint =>
+            {
+                endpoint.Port = ports.Api;
+                endpoint.IsProxied = false;
+            })
+            .WithEnvironment("ConnectionStrings__kafka", kafka)
+            .WithHttpHealthCheck("/health")
+            .WithUrlForEndpoint("http", url => url.DisplayText = "Collector")
+            .WithUrl(string.Create(CultureInfo.InvariantCulture, $"http://localhost:{ports.Api}/scalar"), "API reference");
+
+    public static IResourceBuilder<ProjectResource> AddStreaming(this IDistributedApplicationBuilder builder, ReferenceExpression kafka) =>
+        builder.AddProject<Projects.GameAnalytics_Streaming>("streaming")
+            .WithEnvironment("ConnectionStrings__kafka", kafka)
+            .WithHttpHealthCheck("/health");
+
+    /// <summary>
+    /// Simulated players (<c>gamectl simulate</c>, the original's traffic), started from the dashboard,
+    /// or at once with <c>--Simulator:Start=true</c>.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> AddSimulator(this IDistributedApplicationBuilder builder, IResourceBuilder<ProjectResource> api)
+    {
+        var simulator = builder.AddProject<Projects.GameAnalytics_Cli>("simulator")
+            .WithArgs(context =>
+            {
+                context.Args.Add("simulate");
+                context.Args.Add("--collector");
+                context.Args.Add(api.GetEndpoint("http"));
+            })
+            .WaitFor(api);
+        return builder.Configuration.GetValue("Simulator:Start", false) ? simulator : simulator.WithExplicitStart();
+    }
+
+    /// <summary>Once the collector is ready, says in the console where everything is.</summary>
+    public static void LogWhereEverythingIs(this IDistributedApplicationBuilder builder, IResourceBuilder<ProjectResource> api, TopologyPorts ports, string topology, string data)
+    {
+        builder.Eventing.Subscribe<ResourceReadyEvent>(api.Resource, (@event, _) =>
+        {
+            var logger = @event.Services.GetRequiredService<ILoggerFactory>().CreateLogger("GameAnalytics");
+            logger.LogInformation(
+                "GameAnalytics ({Topology}) is ready. Collector: http://localhost:{ApiPort} (try: curl -H \"Host: user1.datafun.com\" http://localhost:{ApiPort}/purchase_a_sword). " +
+                "SQL: http://localhost:{QueryPort} (Presto protocol; gamectl sql --server http://localhost:{QueryPort}). Kafka: localhost:{KafkaPort}. Data: {Data}. " +
+                "Simulated players: start the simulator resource in the dashboard.",
+                topology, ports.Api, ports.Api, ports.Query, ports.Query, ports.Kafka, data);
+            return Task.CompletedTask;
+        });
+    }
+}

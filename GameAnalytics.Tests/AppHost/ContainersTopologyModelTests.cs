@@ -1,0 +1,144 @@
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+
+namespace GameAnalytics.Tests.AppHost;
+
+/// <summary>
+/// The containers topology's model, built by the real AppHost without starting anything: our machines have no
+/// container runtime, so these prove the wiring (images, ports, mounts, environment, waits).
+/// </summary>
+public sealed class ContainersTopologyModelTests : IAsyncLifetime
+{
+    private IDistributedApplicationTestingBuilder _appHost = null!;
+
+    public async Task InitializeAsync() =>
+        _appHost = await DistributedApplicationTestingBuilder.CreateAsync<Projects.GameAnalytics_AppHost>(
+            ["--Topology=containers", "--DcpPublisher:ContainerRuntimeInitializationTimeout=00:00:00"]);
+
+    [Fact]
+    public void Every_engine_is_a_pinned_container_and_nothing_embedded_remains()
+    {
+        var images = _appHost.Resources.OfType<ContainerResource>().ToDictionary(
+            resource => resource.Name,
+            resource => resource.Annotations.OfType<ContainerImageAnnotation>().Single());
+
+        Assert.Equal(["datanode", "kafka", "metastore", "namenode", "presto", "spark"], images.Keys.Order());
+        Assert.All(images.Values, image => Assert.Matches(@"^\d+(\.\d+)+$", image.Tag));
+        Assert.Equal("apache/kafka", images["kafka"].Image);
+        Assert.Equal("apache/hadoop", images["namenode"].Image);
+        Assert.Equal("apache/hive", images["metastore"].Image);
+        Assert.Equal("prestodb/presto", images["presto"].Image);
+        Assert.Equal("apache/spark", images["spark"].Image);
+
+        // The C# services run against these engines; the dev broker and the DuckDB query service are not in the model.
+        Assert.Equal(["api", "simulator", "streaming"], _appHost.Resources.OfType<ProjectResource>().Select(project => project.Name).Order());
+    }
+
+    [Theory]
+    [InlineData("kafka", "tcp", 9092, 9092)]
+    [InlineData("namenode", "http", 9870, 9870)]
+    [InlineData("datanode", "http", 9864, 9864)]
+    [InlineData("metastore", "thrift", 9083, 9083)]
+    [InlineData("presto", "http", 8080, 8080)]
+    [InlineData("spark", "thrift", 10000, 10000)]
+    public void Engines_listen_on_the_original_fixed_ports(string resource, string endpoint, int port, int targetPort)
+    {
+        var annotation = Resource(resource).Annotations.OfType<EndpointAnnotation>().Single(candidate => candidate.Name == endpoint);
+
+        Assert.Equal(port, annotation.Port);
+        Assert.Equal(targetPort, annotation.TargetPort);
+        Assert.False(annotation.IsProxied);
+    }
+
+    [Fact]
+    public void The_configuration_files_in_the_repository_are_mounted_read_only()
+    {
+        var mounts = _appHost.Resources.OfType<ContainerResource>()
+            .SelectMany(resource => resource.Annotations.OfType<ContainerMountAnnotation>()
+                .Where(mount => mount.Type == ContainerMountType.BindMount)
+                .Select(mount => (resource.Name, mount)))
+            .ToList();
+
+        Assert.Contains(mounts, m => m.Name == "presto" && m.mount.Target == "/opt/presto-server/etc/catalog/hive.properties");
+        Assert.Contains(mounts, m => m.Name == "namenode" && m.mount.Target == "/opt/hadoop/etc/hadoop/core-site.xml");
+        Assert.Contains(mounts, m => m.Name == "metastore" && m.mount.Target == "/hive_custom_conf");
+        Assert.Contains(mounts, m => m.Name == "spark" && m.mount.Target == "/opt/spark/conf/hive-site.xml");
+        Assert.All(mounts, m =>
+        {
+            Assert.True(m.mount.IsReadOnly, $"{m.Name}: {m.mount.Target}");
+            Assert.True(Path.Exists(m.mount.Source), $"{m.Name} mounts {m.mount.Source}, which is not in the repository");
+        });
+
+        var catalog = File.ReadAllText(mounts.Single(m => m.mount.Target.EndsWith("hive.properties", StringComparison.Ordinal)).mount.Source!);
+        Assert.Contains("hive.metastore.uri=thrift://metastore:9083", catalog, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Streaming_lands_in_hdfs_and_registers_tables_through_presto()
+    {
+        var environment = await PublishedEnvironmentAsync("streaming");
+
+        Assert.Equal("localhost:{kafka.bindings.tcp.port}", environment["ConnectionStrings__kafka"]);
+        Assert.Equal("{namenode.bindings.http.url}", environment["Lake__Hdfs__WebHdfsEndpoint"]);
+        Assert.Equal("{datanode.bindings.http.url}", environment["Lake__Hdfs__DataNodeEndpoint"]);
+        Assert.Equal("hdfs://namenode:8020", environment["Lake__Hdfs__FileSystem"]);
+        Assert.Equal("{presto.bindings.http.url}", environment["Lake__Hive__PrestoEndpoint"]);
+        Assert.DoesNotContain("GameAnalytics__DataDir", environment.Keys);
+    }
+
+    [Fact]
+    public async Task The_kafka_container_advertises_the_address_the_services_are_given()
+    {
+        var kafka = await PublishedEnvironmentAsync("kafka");
+        var api = await PublishedEnvironmentAsync("api");
+
+        Assert.Contains("PLAINTEXT_HOST://localhost:9092", kafka["KAFKA_ADVERTISED_LISTENERS"], StringComparison.Ordinal);
+        Assert.Equal("localhost:{kafka.bindings.tcp.port}", api["ConnectionStrings__kafka"]);
+        Assert.Equal("12", kafka["KAFKA_NUM_PARTITIONS"]);
+    }
+
+    [Theory]
+    [InlineData("datanode", new[] { "namenode" })]
+    [InlineData("metastore", new[] { "namenode", "datanode" })]
+    [InlineData("presto", new[] { "metastore" })]
+    [InlineData("spark", new[] { "metastore" })]
+    [InlineData("api", new[] { "kafka" })]
+    [InlineData("streaming", new[] { "kafka", "namenode", "datanode", "presto" })]
+    [InlineData("simulator", new[] { "api" })]
+    public void Each_part_waits_for_what_it_needs(string resource, string[] dependencies)
+    {
+        var waits = Resource(resource).Annotations.OfType<WaitAnnotation>().Select(wait => wait.Resource.Name);
+
+        Assert.Equal(dependencies.Order(), waits.Order());
+    }
+
+    [Fact]
+    public void The_simulator_waits_to_be_started_from_the_dashboard()
+    {
+        Assert.Contains(Resource("simulator").Annotations, annotation => annotation is ExplicitStartupAnnotation);
+    }
+
+    /// <summary>A resource's environment as the manifest writes it: references stay expressions such as <c>{presto.bindings.http.url}</c>.</summary>
+    private async Task<Dictionary<string, string>> PublishedEnvironmentAsync(string name)
+    {
+        var context = new EnvironmentCallbackContext(new DistributedApplicationExecutionContext(DistributedApplicationOperation.Publish));
+        foreach (var callback in Resource(name).Annotations.OfType<EnvironmentCallbackAnnotation>())
+        {
+            await callback.Callback(context);
+        }
+
+        return context.EnvironmentVariables.ToDictionary(
+            variable => variable.Key,
+            variable => variable.Value switch
+            {
+                string text => text,
+                IManifestExpressionProvider expression => expression.ValueExpression,
+                var other => other.ToString() ?? "",
+            });
+    }
+
+    private IResource Resource(string name) => _appHost.Resources.Single(resource => resource.Name == name);
+
+    public async Task DisposeAsync() => await _appHost.DisposeAsync();
+}
