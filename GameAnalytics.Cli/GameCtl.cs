@@ -64,9 +64,10 @@ public static class GameCtl
         var insights = new Command("insights", "Answer the game's product questions");
         insights.SetAction((parsed, cancellationToken) => new InsightsCommand(new SqlRunner(Connect(parsed), console), console).RunAsync(cancellationToken));
 
-        var root = new RootCommand("gamectl: SQL over the GameAnalytics lake, like the Presto CLI")
+        var root = new RootCommand("gamectl: SQL over the GameAnalytics lake, like the Presto CLI, and simulated players")
         {
             server, user, catalog, schema, trino, sql, tables, describe, insights,
+            SimulateCommand.Create(console, handler),
         };
         return await root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = new AnsiWriter(console), Error = new AnsiWriter(console) });
     }

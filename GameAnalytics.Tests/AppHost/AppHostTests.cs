@@ -1,48 +1,87 @@
 using System.Net;
-using Aspire.Hosting;
 using Aspire.Hosting.Testing;
+using GameAnalytics.Presto;
 using GameAnalytics.Tests.Fixtures;
 
 namespace GameAnalytics.Tests.AppHost;
 
-/// <summary>The real AppHost through Aspire.Hosting.Testing: the embedded topology starts as one unit.</summary>
-public sealed class AppHostTests
+/// <summary>The real AppHost through Aspire.Hosting.Testing: the embedded topology starts as one unit and the pipeline answers.</summary>
+[Collection(EmbeddedAppHostCollection.Name)]
+public sealed class AppHostTests(EmbeddedAppHostFixture fixture)
 {
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
-
     [Fact]
-    public async Task The_embedded_topology_starts_and_an_event_sent_to_the_original_route_is_queryable_in_sql()
+    public async Task An_event_sent_to_the_original_route_lands_under_the_data_folder_and_is_queryable_in_sql()
     {
-        var dataDirectory = Directory.CreateTempSubdirectory("gameanalytics-apphost-");
-        var appHost = await DistributedApplicationTestingBuilder.CreateAsync<Projects.GameAnalytics_AppHost>(
-            [$"--DataDir={dataDirectory.FullName}"]);
-        await using var app = await appHost.BuildAsync();
-        using var cancellation = new CancellationTokenSource(StartTimeout);
-
-        await app.StartAsync(cancellation.Token);
-        await app.ResourceNotifications.WaitForResourceHealthyAsync("kafka", cancellation.Token);
-        await app.ResourceNotifications.WaitForResourceHealthyAsync("api", cancellation.Token);
-        await app.ResourceNotifications.WaitForResourceHealthyAsync("streaming", cancellation.Token);
-
-        using var client = app.CreateHttpClient("api");
+        var host = $"probe-{Guid.NewGuid():N}.datafun.com";
+        using var client = fixture.App.CreateHttpClient("api");
         using var request = new HttpRequestMessage(HttpMethod.Get, "/purchase_a_sword");
-        request.Headers.Host = "user1.datafun.com";
-        using var response = await client.SendAsync(request, cancellation.Token);
+        request.Headers.Host = host;
+        using var response = await client.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("Sword Purchased!\n", await response.Content.ReadAsStringAsync(cancellation.Token));
+        Assert.Equal("Sword Purchased!\n", await response.Content.ReadAsStringAsync());
         Assert.Equal(new Uri("http://localhost:5000/"), client.BaseAddress);
 
-        using var lake = new LakeQuery(Path.Combine(dataDirectory.FullName, "lake"));
-        await StreamingHost.WaitUntilAsync(() => lake.HasFiles("sword_purchases"), "the event lands in the lake under --DataDir");
-        Assert.Equal("user1.datafun.com", lake.Rows($"select host from {lake.Table("sword_purchases")}").Single()[0]);
+        using var lake = new LakeQuery(Path.Combine(fixture.DataDirectory, "lake"));
+        await StreamingHost.WaitUntilAsync(
+            () => lake.HasFiles("sword_purchases") && lake.Rows($"select count(*) from {lake.Table("sword_purchases")} where host = '{host}'").Single()[0] is 1L,
+            "the event lands in the lake under --DataDir");
 
-        await app.ResourceNotifications.WaitForResourceHealthyAsync("query", cancellation.Token);
-        using var sql = app.CreateHttpClient("query");
-        var count = await PrestoHttp.RunAsync(sql, "select count(*) from sword_purchases where host = 'user1.datafun.com'");
+        using var sql = fixture.App.CreateHttpClient("query");
+        Assert.Equal(new Uri("http://localhost:8080/"), sql.BaseAddress);
+        var count = await PrestoHttp.RunAsync(sql, $"select count(*) from sword_purchases where host = '{host}'");
         Assert.Equal(1, PrestoHttp.Single(count).GetInt64());
+    }
 
-        await app.StopAsync(CancellationToken.None);
-        dataDirectory.Delete(recursive: true);
+    [Fact]
+    public async Task The_original_traffic_gives_the_original_answers_through_the_presto_protocol()
+    {
+        using var collector = fixture.App.CreateHttpClient("api");
+        await OriginalTraffic.SendAsync(collector);
+
+        using var http = new HttpClient();
+        var presto = new PrestoClient(http, new PrestoClientOptions { Server = fixture.App.GetEndpoint("query", "http"), User = "tests" });
+        await WaitUntilCountAsync(presto, "catch_butterflies", 2 * 2 * OriginalTraffic.Rounds);
+        await WaitUntilCountAsync(presto, "slay_dragons", 3 * OriginalTraffic.Rounds);
+        await WaitUntilCountAsync(presto, "join_guilds", 2 * 2 * OriginalTraffic.Rounds);
+
+        var percentUsers = await ScalarAsync(presto, "select count(distinct host) * 100 / 3 as percent_users from join_guilds");
+        var avgCatch = await ScalarAsync(presto, "select count(*) / count(distinct host) as avg_catch from catch_butterflies");
+        var avgSlays = await ScalarAsync(presto, "select count(*) / count(distinct host) as avg_slays from slay_dragons");
+
+        Assert.Equal(66, percentUsers);
+        Assert.Equal(44, avgCatch);
+        Assert.Equal(2, avgCatch / avgSlays);
+    }
+
+    private static async Task WaitUntilCountAsync(PrestoClient presto, string table, long expected)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        long seen = -1;
+        while (DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                seen = await ScalarAsync(presto, $"select count(*) from {table}");
+                if (seen == expected)
+                {
+                    return;
+                }
+            }
+            catch (PrestoQueryException)
+            {
+                // The table appears with its first file.
+            }
+
+            await Task.Delay(250);
+        }
+
+        Assert.Fail($"{table} holds {seen} events, not {expected}, after 60 s.");
+    }
+
+    private static async Task<long> ScalarAsync(PrestoClient presto, string sql)
+    {
+        var (_, rows) = await presto.QueryAllAsync(sql);
+        return rows.Single().GetInt64(0);
     }
 }

@@ -17,7 +17,7 @@ internal static class HiveTableDefinition
         }
 
         // Hive puts partition columns last, as strings.
-        sql.Append("  dt varchar\n)\n");
+        sql.Append($"  {Identifier("dt")} varchar\n)\n");
         sql.Append($"WITH (external_location = {Literal(location)}, format = 'PARQUET', partitioned_by = ARRAY['dt'])");
         return sql.ToString();
     }
