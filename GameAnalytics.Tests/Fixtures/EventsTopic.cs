@@ -7,7 +7,11 @@ namespace GameAnalytics.Tests.Fixtures;
 public static class EventsTopic
 {
     /// <summary>Reads the whole topic from the start until <paramref name="expected"/> records with the key are found.</summary>
-    public static List<ConsumeResult<string, byte[]>> ReadByKey(string bootstrapServers, string key, int expected, TimeSpan? timeout = null, TimeSpan? settle = null)
+    public static List<ConsumeResult<string, byte[]>> ReadByKey(string bootstrapServers, string key, int expected, TimeSpan? timeout = null, TimeSpan? settle = null) =>
+        Read(bootstrapServers, candidate => candidate == key, expected, timeout, settle);
+
+    /// <summary>Reads the whole topic from the start until <paramref name="expected"/> records whose key matches are found.</summary>
+    public static List<ConsumeResult<string, byte[]>> Read(string bootstrapServers, Func<string?, bool> keyMatches, int expected, TimeSpan? timeout = null, TimeSpan? settle = null)
     {
         using var consumer = new ConsumerBuilder<string, byte[]>(new ConsumerConfig
         {
@@ -29,7 +33,7 @@ public static class EventsTopic
         while (DateTime.UtcNow < deadline && (settleUntil is null || DateTime.UtcNow < settleUntil))
         {
             var record = consumer.Consume(TimeSpan.FromMilliseconds(200));
-            if (record?.Message?.Key == key)
+            if (record?.Message is not null && keyMatches(record.Message.Key))
             {
                 found.Add(record);
             }
