@@ -39,6 +39,12 @@ internal static class GameAnalyticsServices
                 context.Args.Add(api.GetEndpoint("http"));
             })
             .WaitFor(api);
+        // Fake players have no place in a deployment.
+        if (builder.ExecutionContext.IsPublishMode)
+        {
+            return simulator.ExcludeFromManifest();
+        }
+
         return builder.Configuration.GetValue("Simulator:Start", false) ? simulator : simulator.WithExplicitStart();
     }
 

@@ -14,12 +14,13 @@ public sealed class ManifestTests : IDisposable
     {
         var resources = await PublishAsync();
 
-        Assert.Equal(["api", "data-dir", "kafka", "query", "simulator", "streaming"], resources.Keys.Order());
+        // No simulated players in a deployment.
+        Assert.Equal(["api", "data-dir", "kafka", "query", "streaming"], resources.Keys.Order());
         Assert.Equal("parameter.v0", Type(resources["kafka"]));
         Assert.True(resources["kafka"].GetProperty("inputs").GetProperty("value").GetProperty("secret").GetBoolean(), "the Kafka connection string is a secret");
         Assert.Equal("parameter.v0", Type(resources["data-dir"]));
 
-        foreach (var service in new[] { "api", "streaming", "query", "simulator" })
+        foreach (var service in new[] { "api", "streaming", "query" })
         {
             Assert.Equal("project.v0", Type(resources[service]));
             var project = Path.GetFullPath(Path.Combine(_output.Path, resources[service].GetProperty("path").GetString()!));
@@ -32,7 +33,6 @@ public sealed class ManifestTests : IDisposable
         Assert.Equal("{data-dir.value}", Env(resources["query"], "GameAnalytics__DataDir"));
         Assert.Equal(5000, resources["api"].GetProperty("bindings").GetProperty("http").GetProperty("port").GetInt32());
         Assert.Equal(8080, resources["query"].GetProperty("bindings").GetProperty("http").GetProperty("port").GetInt32());
-        Assert.Equal(["simulate", "--collector", "{api.bindings.http.url}"], resources["simulator"].GetProperty("args").EnumerateArray().Select(arg => arg.GetString()));
 
         // Nothing of this machine leaks into a deployment.
         var manifest = await File.ReadAllTextAsync(ManifestPath);
