@@ -14,7 +14,7 @@ public sealed class StreamingOptions
     /// How many records may wait in memory across all assigned partitions: past it, the largest batch is landed.
     /// This bounds the processor's memory whatever the number of partitions.
     /// </summary>
-    public int FlushEvents { get; set; } = 50_000;
+    public int FlushEvents { get; set; } = 20_000;
 
     /// <summary>A partition's batch is landed when its oldest record has waited this long.</summary>
     public TimeSpan FlushInterval { get; set; } = TimeSpan.FromSeconds(1);

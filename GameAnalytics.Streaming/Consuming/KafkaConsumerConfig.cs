@@ -28,6 +28,8 @@ internal static class KafkaConsumerConfig
         config.SessionTimeoutMs ??= 6000;
         // An empty fetch waits at most this long before new records are seen: part of freshness.
         config.FetchWaitMaxMs ??= 100;
+        // librdkafka's prefetch queue is memory the batches already bound; 64 MiB by default, 16 MiB kept up the same.
+        config.QueuedMaxMessagesKbytes ??= 16 * 1024;
         return config;
     }
 }
