@@ -75,7 +75,7 @@ sample() {
       { name = $4
         for (i = 4; i <= NF; i++) if ($i ~ /GameAnalytics|dcp$|Dashboard/) { name = $i; break }
         n = split(name, parts, "/"); name = parts[n]; sub(/\.(csproj|dll)$/, "", name)
-        if ($4 ~ /dotnet$/ && $5 == "run") name = "dotnet-run:" name
+        if ($4 ~ /dotnet$/ && $5 == "run") name = "dotnet-run-for-" name
         if ($4 ~ /dcp$/) name = "dcp-" $5
         pss_file = "/proc/" $1 "/smaps_rollup"
         while ((getline row < pss_file) > 0) if (row ~ /^Pss:/) { split(row, f, " "); pss += f[2] }

@@ -22,5 +22,5 @@ public sealed class CompactionOptions
     public TimeSpan RetainReplacedFiles { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>DuckDB's memory for one merge; past it the sort spills to disk.</summary>
-    public string MemoryLimit { get; set; } = "256MB";
+    public string MemoryLimit { get; set; } = "128MB";
 }
