@@ -115,7 +115,7 @@ for result in "$single" "$paced" "$batch"; do
   done
 done
 
-date=$(date -u +%F)
+date=${BENCH_DATE:-$(date -u +%F)}
 mkdir -p "$BENCH/results"
 json=$BENCH/results/collector-$date.json
 cat >"$json" <<EOF

@@ -375,7 +375,7 @@ json_string() { sed 's/\\/\\\\/g; s/"/\\"/g' <<<"$1" | tr -d '\n'; }
 failure_list=''
 for failure in "${failures[@]}"; do failure_list+="${failure_list:+,}\"$(json_string "$failure")\""; done
 
-date=$(date -u +%F)
+date=${BENCH_DATE:-$(date -u +%F)}
 mkdir -p "$BENCH/results"
 json=$BENCH/results/landing-$date.json
 cat >"$json" <<EOF

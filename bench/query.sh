@@ -32,6 +32,6 @@ load=$(cut -d' ' -f1-3 /proc/loadavg)
 result=$(dotnet run "$BENCH/query.cs" -- measure "$URL")
 rss=$(awk '/VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$query_pid/status")
 mkdir -p "$BENCH/results"
-json=$BENCH/results/query-$(date -u +%F).json
+json=$BENCH/results/query-${BENCH_DATE:-$(date -u +%F)}.json
 printf '{"benchmark":"query","time":"%s","commit":"%s","events":%s,"machine":{"cpus":%s,"load_average_at_start":"%s"},"query_peak_rss_mib":%s,"result":%s}\n' \
   "$(date -u +%FT%TZ)" "$(git -C "$ROOT" rev-parse HEAD)" "$EVENTS" "$(nproc)" "$load" "$rss" "$result" | tee "$json"

@@ -57,7 +57,7 @@ var rows = new List<(string Measure, string How, string Result, string Target, b
         $"cold {N0(Number(perMinute["cold_ms"]))} ms, warm {N0(Number(perMinute["warm_median_ms"]))} ms", "at most 500 ms",
         Number(perMinute["cold_ms"]) <= 500 && Number(perMinute["warm_median_ms"]) <= 500),
     ("whole embedded topology, peak RSS under load", $"gamectl simulate, {N0(Number(topology["settings"]!["rate"]))} events/s in batches of {topology["settings"]!["batch"]}, {topology["settings"]!["duration"]}",
-        $"{N0(Number(topology["peak_rss_mib"]))} MiB (idle {N0(Number(topology["idle_rss_mib"]))} MiB; {N0(Number(topology["events_queryable"]))} events queryable)",
+        $"{N0(Number(topology["peak_rss_mib"]))} MiB RSS summed, {N0(Number(topology["peak_pss_mib"]))} MiB PSS (idle {N0(Number(topology["idle_rss_mib"]))} MiB RSS; {N0(Number(topology["events_queryable"]))} events queryable)",
         "at most 1.5 GB", Number(topology["peak_rss_mib"]) * 1.048576 <= 1_500),
 };
 

@@ -114,7 +114,7 @@ peak_mib=$(cut -d' ' -f2 <<<"$peak")
 peak_pss_mib=$(sort -k3,3n "$LOGS/rss.txt" | tail -1 | cut -d' ' -f3)
 processes=$(cut -d' ' -f4- <<<"$peak" | tr ' ' '\n' | awk -F: 'NF == 3 && $2 >= 20 { printf "%s{\"pid\":%s,\"rss_mib\":%s,\"name\":\"%s\"}", (n++ ? "," : ""), $1, $2, $3 }')
 mkdir -p "$BENCH/results"
-json=$BENCH/results/topology-$(date -u +%F).json
+json=$BENCH/results/topology-${BENCH_DATE:-$(date -u +%F)}.json
 cat >"$json" <<JSON
 {
   "benchmark": "topology",
