@@ -4,6 +4,7 @@
 --   RATE   requests/s for this wrk thread; without it wrk sends as fast as it can.
 -- done() prints one line `BENCH {json}` that collector.sh parses.
 
+local common = dofile((debug.getinfo(1, "S").source:match("^@(.*/)") or "./") .. "wrk-common.lua")
 local users = { "user1", "user2", "user3", "user4", "user5" }
 local types = { "purchase_sword", "join_guild", "slay_dragon", "catch_butterfly" }
 local requests, n = {}, 0
@@ -32,27 +33,7 @@ function init(args)
   end
 
   if rate then
-    -- Debian has no wrk2, so pace with delay(): wrk calls it before every request and waits that
-    -- many ms. Each call takes the next slot of a fixed schedule (one per 1000/rate ms) shared by the
-    -- thread's connections, so the rate holds whatever the latency, and a late server is caught up on.
-    -- wrk times a request from when it is sent, not from its slot: late_ms tells how much that hides.
-    local ffi = require("ffi")
-    ffi.cdef [[
-      typedef struct { long tv_sec; long tv_nsec; } bench_timespec;
-      int clock_gettime(int clock, bench_timespec *ts);
-    ]]
-    local ts, interval, next_slot = ffi.new("bench_timespec"), 1000 / rate, nil
-    local function now_ms()
-      ffi.C.clock_gettime(1, ts) -- CLOCK_MONOTONIC
-      return tonumber(ts.tv_sec) * 1000 + tonumber(ts.tv_nsec) / 1e6
-    end
-    delay = function()
-      local now = now_ms()
-      local slot = next_slot or now
-      next_slot = slot + interval
-      late_ms = math.max(late_ms, now - slot)
-      return math.max(0, slot - now)
-    end
+    delay = common.paced_delay(rate)
   end
 end
 
@@ -62,14 +43,5 @@ function request()
 end
 
 function done(summary, latency, _)
-  local e = summary.errors
-  local seconds = summary.duration / 1e6
-  local function ms(p) return latency:percentile(p) / 1000 end
-  local late = 0
-  for _, thread in ipairs(threads) do late = math.max(late, thread:get("late_ms")) end
-  io.write(string.format(
-    'BENCH {"requests":%d,"duration_s":%.3f,"rps":%.1f,"p50_ms":%.3f,"p90_ms":%.3f,"p99_ms":%.3f,"max_ms":%.3f,' ..
-    '"non_2xx_3xx":%d,"connect_errors":%d,"read_errors":%d,"write_errors":%d,"timeouts":%d,"late_ms":%.1f}\n',
-    summary.requests, seconds, summary.requests / seconds, ms(50), ms(90), ms(99), latency.max / 1000,
-    e.status, e.connect, e.read, e.write, e.timeout, late))
+  common.report(summary, latency, threads)
 end
