@@ -82,9 +82,10 @@ public static class StreamingExtensions
     private static void AddHdfsLake(this IHostApplicationBuilder builder, LakeOptions lake)
     {
         // No retrying handler: a retried rename that had succeeded would read as lost to another writer.
-        builder.Services.AddSingleton<ILakeStorage>(services => new WebHdfsLakeStorage(
+        builder.Services.AddSingleton(services => new WebHdfsLakeStorage(
             new HttpClient { Timeout = TimeSpan.FromSeconds(30) },
             services.GetRequiredService<IOptions<LakeOptions>>().Value.Hdfs));
+        builder.Services.AddSingleton<ILakeStorage>(services => services.GetRequiredService<WebHdfsLakeStorage>());
 
         // Compacting files in HDFS is the SQL engines' work (Spark or Presto), not this process's.
         if (lake.Hive.Enabled)
@@ -92,7 +93,7 @@ public static class StreamingExtensions
             builder.Services.AddHostedService(services =>
             {
                 var hive = services.GetRequiredService<IOptions<LakeOptions>>().Value.Hive;
-                var storage = (WebHdfsLakeStorage)services.GetRequiredService<ILakeStorage>();
+                var storage = services.GetRequiredService<WebHdfsLakeStorage>();
                 var presto = new PrestoClient(new HttpClient(), new PrestoClientOptions
                 {
                     Server = hive.PrestoEndpoint!,

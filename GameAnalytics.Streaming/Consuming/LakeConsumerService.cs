@@ -241,9 +241,10 @@ internal sealed partial class LakeConsumerService(
     private IEnumerable<TopicPartitionOffset> OnAssigned(IConsumer<string, byte[]> consumer, List<TopicPartition> partitions)
     {
         var positions = new List<TopicPartitionOffset>();
+        var recovered = committer.Recover([.. partitions.Select(partition => partition.Partition.Value)]);
         foreach (var partition in partitions)
         {
-            var latest = committer.Recover(partition.Partition.Value);
+            var latest = recovered[partition.Partition.Value];
             var start = StartOffset(consumer, partition, latest);
             _batches[partition.Partition.Value] = new PartitionBatch(
                 partition.Partition.Value, latest is null ? 0 : latest.Sequence + 1, start, RecentEventIds(partition.Partition.Value));

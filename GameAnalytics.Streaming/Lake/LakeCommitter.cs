@@ -67,24 +67,27 @@ internal sealed class LakeCommitter(ILakeStorage storage, CommitLog commitLog, P
     }
 
     /// <summary>
-    /// Makes the lake consistent for a partition about to be consumed: finishes the latest commit's renames
-    /// and deletes uncommitted files. Returns the latest commit, from which consumption resumes.
+    /// Makes the lake consistent for partitions about to be consumed: finishes each one's latest commit and deletes
+    /// their uncommitted files. Returns each partition's latest commit, from which consumption resumes.
     /// </summary>
-    public CommitRecord? Recover(int partition)
+    public IReadOnlyDictionary<int, CommitRecord?> Recover(IReadOnlyCollection<int> partitions)
     {
-        var latest = commitLog.Latest(partition);
-        if (latest is not null)
+        var latest = partitions.ToDictionary(partition => partition, commitLog.Latest);
+        foreach (var commit in latest.Values.OfType<CommitRecord>())
         {
-            Publish(latest);
+            Publish(commit);
         }
 
-        foreach (var orphan in storage.ListFiles("", recursive: true).Where(path => TableFiles.IsTemp(path, partition)))
+        // One listing for all of them: in HDFS every folder listed is a request.
+        foreach (var orphan in storage.ListFiles("", recursive: true).Where(path => TableFiles.TempPartition(path) is { } partition && latest.ContainsKey(partition)))
         {
             storage.Delete(orphan);
         }
 
         return latest;
     }
+
+    public CommitRecord? Recover(int partition) => Recover([partition])[partition];
 
     /// <summary>The event ids this partition landed most recently, newest commits first, at most <paramref name="limit"/>.</summary>
     public IEnumerable<string> RecentEventIds(int partition, int limit) =>

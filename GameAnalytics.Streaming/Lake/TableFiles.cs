@@ -19,10 +19,14 @@ internal static class TableFiles
         return $"{path[..(slash + 1)]}.{path[(slash + 1)..]}.{stagingToken}.tmp";
     }
 
-    /// <summary>Whether the file is a partition's staged table file (commit records' own temps live elsewhere).</summary>
-    public static bool IsTemp(string path, int partition)
+    /// <summary>The Kafka partition of a staged table file, or null for any other file (commit records' temps live elsewhere).</summary>
+    public static int? TempPartition(string path)
     {
-        var name = path[(path.LastIndexOf('/') + 1)..];
-        return name.StartsWith($".p{partition:D3}-", StringComparison.Ordinal) && name.EndsWith(".tmp", StringComparison.Ordinal);
+        var name = path.AsSpan(path.LastIndexOf('/') + 1);
+        var dash = name.IndexOf('-');
+        return name.StartsWith(".p") && name.EndsWith(".tmp") && dash > 2
+            && int.TryParse(name[2..dash], NumberStyles.None, CultureInfo.InvariantCulture, out var partition)
+            ? partition
+            : null;
     }
 }

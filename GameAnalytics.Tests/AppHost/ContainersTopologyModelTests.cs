@@ -114,6 +114,21 @@ public sealed class ContainersTopologyModelTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_namenode_is_formatted_only_where_its_mounted_configuration_keeps_its_data()
+    {
+        var environment = await PublishedEnvironmentAsync("namenode");
+        var hdfsSite = Resource("namenode").Annotations.OfType<ContainerMountAnnotation>()
+            .Single(mount => mount.Target.EndsWith("/hdfs-site.xml", StringComparison.Ordinal)).Source!;
+        var nameDirectory = System.Xml.Linq.XDocument.Load(hdfsSite).Descendants("property")
+            .Single(property => (string?)property.Element("name") == "dfs.namenode.name.dir").Element("value")!.Value;
+
+        // starter.sh formats HDFS when this folder is missing: anywhere else, every start would wipe the lake.
+        Assert.Equal(nameDirectory, environment["ENSURE_NAMENODE_DIR"]);
+        Assert.Contains(Resource("namenode").Annotations.OfType<ContainerMountAnnotation>(),
+            mount => mount.Type == ContainerMountType.Volume && nameDirectory.StartsWith(mount.Target + "/", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void The_simulator_waits_to_be_started_from_the_dashboard()
     {
         Assert.Contains(Resource("simulator").Annotations, annotation => annotation is ExplicitStartupAnnotation);

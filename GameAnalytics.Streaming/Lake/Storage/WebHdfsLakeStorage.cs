@@ -12,9 +12,7 @@ internal sealed class WebHdfsLakeStorage(HttpClient http, HdfsOptions options) :
     private readonly Uri _endpoint = options.WebHdfsEndpoint ?? throw new ArgumentException("Lake:Hdfs:WebHdfsEndpoint is not set.", nameof(options));
     private readonly string _root = "/" + options.Directory.Trim('/');
 
-    public string Location => options.FileSystem is { } fileSystem
-        ? new Uri(fileSystem, _root).ToString()
-        : new Uri(_endpoint, _root).ToString();
+    public string Location => new Uri(options.FileSystem ?? _endpoint, _root).ToString();
 
     /// <summary>The lake's folder as the SQL engines reach it, for a table's <c>external_location</c>.</summary>
     public string EngineLocation(string path) => new Uri(options.FileSystem ?? _endpoint, $"{_root}/{path}").ToString();
