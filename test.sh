@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# The test command. Beyond the .NET SDK, the tests need a Chromium (the insights page runs in a real
+# browser): this finds one, or installs one the platform's usual way, then runs every test and ends
+# with one line, "N passed, N failed, N skipped". Arguments go to `dotnet test` (e.g. --filter).
+set -euo pipefail
+cd "$(dirname "$0")"
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+step() { printf '\n== %s\n' "$*"; }
+fail() { printf 'test.sh: %s\n' "$*" >&2; exit 1; }
+
+command -v dotnet >/dev/null || fail "the .NET SDK is missing: install .NET 10 (https://dot.net)."
+
+os_id=""; os_like=""
+if [ -r /etc/os-release ]; then
+  os_id=$(. /etc/os-release; echo "${ID:-}")
+  os_like=$(. /etc/os-release; echo "${ID_LIKE:-}")
+fi
+is_root() { [ "$(id -u)" -eq 0 ]; }
+
+# Debian's packages, as root; otherwise the exact command to run, and a failure.
+apt_install() {
+  if ! is_root; then
+    fail "$1 is missing. Install it with: sudo apt-get update && sudo apt-get install -y ${*:2}"
+  fi
+  echo "Installing $1 with apt-get install ${*:2} (Debian's package)."
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${@:2}" >/dev/null
+}
+
+# A browser answers --version; Ubuntu's chromium-browser without its snap does not.
+works() { [ -x "$1" ] && "$1" --version >/dev/null 2>&1; }
+
+find_chromium() {
+  local candidate
+  for candidate in chromium chromium-browser google-chrome google-chrome-stable chrome; do
+    candidate=$(command -v "$candidate" 2>/dev/null) || continue
+    works "$candidate" && { echo "$candidate"; return; }
+  done
+  for candidate in \
+    "/Applications/Chromium.app/Contents/MacOS/Chromium" \
+    "/Applications/Google Chrome.app/Contents/MacOS/Google Chrome"; do
+    works "$candidate" && { echo "$candidate"; return; }
+  done
+  return 1
+}
+
+# Playwright's own download, through the driver that the Microsoft.Playwright package ships with the tests.
+playwright_install() {
+  dotnet build GameAnalytics.Tests --nologo -v quiet >/dev/null
+  local out=GameAnalytics.Tests/bin/Debug/net10.0/.playwright node
+  node=$(ls "$out"/node/*/node 2>/dev/null | head -n 1) || true
+  [ -x "$node" ] || fail "Playwright's driver is missing from $out."
+  local args=(install chromium)
+  # Playwright's --with-deps installs the browser's system libraries, through apt on Ubuntu.
+  if is_root && [ "$os_id" = ubuntu ]; then args=(install --with-deps chromium); fi
+  echo "Installing Chromium with Playwright: playwright ${args[*]}."
+  "$node" "$out/package/cli.js" "${args[@]}" ||
+    fail "Playwright could not install Chromium. Install Chromium or Chrome, or set CHROMIUM_PATH to one."
+}
+
+step "Browser"
+if [ -n "${CHROMIUM_PATH:-}" ]; then
+  works "$CHROMIUM_PATH" || fail "CHROMIUM_PATH=$CHROMIUM_PATH does not run a browser (it must answer --version)."
+elif CHROMIUM_PATH=$(find_chromium); then
+  :
+elif [ "$os_id" = debian ] || { [ "$os_id" != ubuntu ] && [[ " $os_like " == *" debian "* ]]; }; then
+  apt_install Chromium chromium
+  CHROMIUM_PATH=$(find_chromium) || fail "apt-get installed chromium, but no chromium runs."
+else
+  playwright_install
+  CHROMIUM_PATH=""
+fi
+if [ -n "$CHROMIUM_PATH" ]; then
+  export CHROMIUM_PATH
+  echo "Chromium: $CHROMIUM_PATH ($("$CHROMIUM_PATH" --version 2>/dev/null))"
+else
+  unset CHROMIUM_PATH
+  echo "Chromium: Playwright's own"
+fi
+
+step "Tests"
+dotnet --version
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+status=0
+dotnet test "$@" 2>&1 | tee "$log" || status=$?
+
+# `dotnet test` prints one summary per test project: add them up.
+sum() { sed -nE "s/^(Passed|Failed)!.* $1: *([0-9]+).*/\2/p" "$log" | awk '{ n += $1 } END { print n + 0 }'; }
+passed=$(sum Passed); failed=$(sum Failed); skipped=$(sum Skipped)
+if [ "$passed" -eq 0 ] && [ "$status" -eq 0 ]; then
+  echo "No test ran." >&2
+  status=1
+fi
+echo
+echo "$passed passed, $failed failed, $skipped skipped"
+exit "$status"
