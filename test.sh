@@ -7,7 +7,8 @@ cd "$(dirname "$0")"
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
-step() { printf '\n== %s\n' "$*"; }
+step_start=$SECONDS
+step() { printf '\n== %s (%d s so far)\n' "$*" $((SECONDS - step_start)); }
 fail() { printf 'test.sh: %s\n' "$*" >&2; exit 1; }
 
 command -v dotnet >/dev/null || fail "the .NET SDK is missing: install .NET 10 (https://dot.net)."
@@ -18,6 +19,8 @@ if [ -r /etc/os-release ]; then
   os_like=$(. /etc/os-release; echo "${ID_LIKE:-}")
 fi
 is_root() { [ "$(id -u)" -eq 0 ]; }
+# Debian and its derivatives but Ubuntu, whose apt chromium is a snap stub.
+is_debian() { [ "$os_id" = debian ] || { [ "$os_id" != ubuntu ] && [[ " $os_like " == *" debian "* ]]; }; }
 
 # Debian's packages, as root; otherwise the exact command to run, and a failure.
 apt_install() {
@@ -65,7 +68,7 @@ if [ -n "${CHROMIUM_PATH:-}" ]; then
   works "$CHROMIUM_PATH" || fail "CHROMIUM_PATH=$CHROMIUM_PATH does not run a browser (it must answer --version)."
 elif CHROMIUM_PATH=$(find_chromium); then
   :
-elif [ "$os_id" = debian ] || { [ "$os_id" != ubuntu ] && [[ " $os_like " == *" debian "* ]]; }; then
+elif is_debian; then
   apt_install Chromium chromium
   CHROMIUM_PATH=$(find_chromium) || fail "apt-get installed chromium, but no chromium runs."
 else
@@ -79,6 +82,20 @@ else
   unset CHROMIUM_PATH
   echo "Chromium: Playwright's own"
 fi
+
+step "Node.js and the SQL clients from npm"
+# The query service is tested with Presto and Trino clients that we did not write, from npm.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  if is_debian || [ "$os_id" = ubuntu ]; then
+    apt_install "Node.js with npm" nodejs npm
+  else
+    fail "Node.js 18 or later, with npm, is missing: install it from your platform's packages or nodejs.org."
+  fi
+fi
+node_major=$(node -p 'process.versions.node.split(".")[0]')
+[ "$node_major" -ge 18 ] || fail "Node.js $(node --version) is too old: the SQL clients need Node.js 18 or later."
+echo "Node.js $(node --version), npm $(npm --version)"
+npm ci --prefix GameAnalytics.Tests/Clients --no-audit --no-fund --loglevel=error
 
 step "Tests"
 dotnet --version
@@ -95,5 +112,6 @@ if [ "$passed" -eq 0 ] && [ "$status" -eq 0 ]; then
   status=1
 fi
 echo
+echo "test.sh took $((SECONDS - step_start)) s"
 echo "$passed passed, $failed failed, $skipped skipped"
 exit "$status"

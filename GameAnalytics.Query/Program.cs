@@ -7,6 +7,7 @@ builder.AddLakeQueries();
 
 var app = builder.Build();
 
+app.UseForwardedHeaders();
 app.UseStaticFiles();
 
 app.MapStatementApi();

@@ -2,6 +2,7 @@ using GameAnalytics.Events.Lake;
 using GameAnalytics.Query;
 using GameAnalytics.Query.Engine;
 using GameAnalytics.Query.Insights;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -22,6 +23,14 @@ public static class QueryExtensions
         builder.Services.AddSingleton(services => new LakeTables(services.GetRequiredService<IOptions<QueryOptions>>().Value.LakeRoot));
         builder.Services.AddSingleton<QueryManager>();
         builder.Services.AddSingleton<InsightsService>();
+        // The answers' URIs use the scheme and host the client used, behind a TLS-terminating ingress too. Any sender
+        // may be trusted with these headers: they change only the URIs in the answer to the same request.
+        builder.Services.Configure<ForwardedHeadersOptions>(forwarded =>
+        {
+            forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost | ForwardedHeaders.XForwardedPrefix;
+            forwarded.KnownIPNetworks.Clear();
+            forwarded.KnownProxies.Clear();
+        });
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull);
         return builder;
     }

@@ -1,3 +1,4 @@
+using System.Net;
 using GameAnalytics.Query.Engine;
 using GameAnalytics.Query.Protocol;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -5,142 +6,198 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace GameAnalytics.Query.Apis;
 
 /// <summary>
-/// Presto's client REST protocol: POST the SQL to <c>/v1/statement</c>, then follow <c>nextUri</c> until it is
-/// absent; DELETE on <c>nextUri</c> cancels. Existing Presto clients and drivers work against it unchanged.
+/// Presto's client REST protocol, as a coordinator speaks it: the POST of the SQL answers QUEUED with a
+/// <c>nextUri</c> and nothing else; the GETs of each <c>nextUri</c> bring the columns, the data in pages and the
+/// stats, until an answer has no <c>nextUri</c>. DELETE cancels. Presto and Trino clients work unchanged.
 /// </summary>
 public static class StatementApi
 {
+    // As a coordinator does, a GET waits at most this long for the next page before it answers with the state so far.
     private static readonly TimeSpan PageWait = TimeSpan.FromSeconds(1);
 
     public static IEndpointRouteBuilder MapStatementApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/v1/statement").WithTags("Presto protocol");
-        api.MapPost("", SubmitAsync).WithSummary("Run one SQL statement");
-        api.MapGet("/executing/{queryId}/{token:long}", NextAsync).WithSummary("The next page of a query's results");
-        api.MapDelete("/executing/{queryId}/{token:long}", Cancel).WithSummary("Cancel a query");
-        app.MapGet("/v1/query/{queryId}", Info).WithTags("Presto protocol");
+        var statement = app.MapGroup("/v1/statement").WithTags("Presto protocol");
+        statement.MapPost("", SubmitAsync).WithSummary("Run one SQL statement");
+        statement.MapGet("/{phase:regex(^(queued|executing)$)}/{queryId}/{slug}/{token:long}", NextAsync).WithSummary("The next answer of a query");
+        statement.MapDelete("/{phase:regex(^(queued|executing)$)}/{queryId}/{slug}/{token:long}", CancelStatement).WithSummary("Cancel a query");
+
+        var query = app.MapGroup("/v1/query").WithTags("Presto protocol");
+        query.MapGet("/{queryId}", Info).WithSummary("A query's state");
+        query.MapDelete("/{queryId}", Kill).WithSummary("Cancel a query");
+
+        app.MapGet("/v1/info", Server).WithTags("Presto protocol").WithSummary("The server's version, as drivers read it");
         return app;
     }
 
-    internal static async Task<Results<Ok<QueryResults>, BadRequest<string>>> SubmitAsync(HttpContext context, QueryManager queries, CancellationToken cancellationToken)
+    internal static async Task<Results<Ok<QueryResults>, ContentHttpResult>> SubmitAsync(HttpContext context, QueryManager queries, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(context.Request.Headers["X-Presto-User"]) && string.IsNullOrWhiteSpace(context.Request.Headers["X-Trino-User"]))
+        if (ClientSession.FromHeaders(context.Request.Headers) is not { } client)
         {
             // As Presto answers: a plain-text 400.
-            return TypedResults.BadRequest("User must be set (X-Presto-User header)");
+            return TypedResults.Text("User must be set (X-Presto-User or X-Trino-User header)", statusCode: StatusCodes.Status400BadRequest);
         }
 
         using var body = new StreamReader(context.Request.Body);
         var sql = await body.ReadToEndAsync(cancellationToken);
         if (string.IsNullOrWhiteSpace(sql))
         {
-            return TypedResults.BadRequest("SQL statement is empty");
+            return TypedResults.Text("SQL statement is empty", statusCode: StatusCodes.Status400BadRequest);
         }
 
-        var execution = queries.Start(sql);
-        var tracked = queries.Find(execution.Id)!;
-        return TypedResults.Ok(await AnswerAsync(context, tracked, cancellationToken));
+        var tracked = queries.Start(sql, client);
+        var execution = tracked.Execution;
+        var answer = new QueryResults(execution.Id, InfoUri(context, execution.Id), null, NextUri(context, tracked, "queued", 1),
+            null, null, Stats(execution, QueryState.Queued), null, []);
+        tracked.LastAnswer = answer;
+        tracked.NextToken = 1;
+        return TypedResults.Ok(answer);
     }
 
-    internal static async Task<Results<Ok<QueryResults>, NotFound, StatusCodeHttpResult>> NextAsync(
-        HttpContext context, string queryId, long token, QueryManager queries, CancellationToken cancellationToken)
+    internal static async Task<Results<Ok<QueryResults>, ContentHttpResult>> NextAsync(
+        HttpContext context, string queryId, string slug, long token, QueryManager queries, CancellationToken cancellationToken)
     {
-        if (queries.Find(queryId) is not { } tracked)
+        if (queries.Find(queryId, slug) is not { } tracked)
         {
-            return TypedResults.NotFound();
+            return QueryNotFound();
         }
 
         await tracked.Lock.WaitAsync(cancellationToken);
         try
         {
-            // A retried request gets the same answer again; any other stale token is gone.
-            if (token == tracked.NextToken - 1 && tracked.LastAnswer is QueryResults repeat)
+            if (token == tracked.NextToken - 1 && tracked.LastAnswer is { } repeat)
             {
+                // A retried request gets the same answer again.
+                AddSessionHeaders(context, tracked.Execution);
                 return TypedResults.Ok(repeat);
             }
 
-            if (token != tracked.NextToken)
+            if (token < tracked.NextToken)
             {
-                return TypedResults.StatusCode(StatusCodes.Status410Gone);
+                return TypedResults.Text("Invalid token: that answer is gone", statusCode: StatusCodes.Status410Gone);
             }
+
+            if (token > tracked.NextToken)
+            {
+                return QueryNotFound();
+            }
+
+            var answer = await NextAnswerAsync(context, tracked, cancellationToken);
+            tracked.LastAnswer = answer;
+            tracked.NextToken++;
+            AddSessionHeaders(context, tracked.Execution);
+            return TypedResults.Ok(answer);
         }
         finally
         {
             tracked.Lock.Release();
         }
-
-        return TypedResults.Ok(await AnswerAsync(context, tracked, cancellationToken));
     }
 
-    internal static NoContent Cancel(string queryId, long token, QueryManager queries)
+    internal static Results<NoContent, ContentHttpResult> CancelStatement(string queryId, string slug, QueryManager queries) =>
+        queries.Find(queryId, slug) is not null && queries.Cancel(queryId) ? TypedResults.NoContent() : QueryNotFound();
+
+    internal static Results<Ok<QueryInfo>, ContentHttpResult> Info(HttpContext context, string queryId, QueryManager queries)
+    {
+        if (queries.Find(queryId) is not { Execution: var execution })
+        {
+            return TypedResults.Text("Query not found", statusCode: StatusCodes.Status410Gone);
+        }
+
+        return TypedResults.Ok(new QueryInfo(execution.Id, execution.State, execution.Sql, execution.Client.User, InfoUri(context, execution.Id),
+            (long)execution.Elapsed.TotalMilliseconds, execution.Rows, execution.Failure?.ToQueryError(execution.Client.Dialect)));
+    }
+
+    internal static NoContent Kill(string queryId, QueryManager queries)
     {
         queries.Cancel(queryId);
         return TypedResults.NoContent();
     }
 
-    internal static Results<Ok<object>, NotFound> Info(string queryId, QueryManager queries) =>
-        queries.Find(queryId) is { } tracked
-            ? TypedResults.Ok<object>(new { queryId, state = tracked.Execution.State, elapsedTimeMillis = (long)tracked.Execution.Elapsed.TotalMilliseconds })
-            : TypedResults.NotFound();
+    internal static Ok<ServerInfo> Server() =>
+        TypedResults.Ok(new ServerInfo(new NodeVersion(LakeSession.PrestoVersion), "gameanalytics", true, false,
+            $"{(DateTime.UtcNow - System.Diagnostics.Process.GetCurrentProcess().StartTime.ToUniversalTime()).TotalMinutes:0.00}m"));
 
     /// <summary>Waits briefly for the next page, then answers with it, or with the query's state so far.</summary>
-    private static async Task<QueryResults> AnswerAsync(HttpContext context, TrackedQuery tracked, CancellationToken cancellationToken)
+    private static async Task<QueryResults> NextAnswerAsync(HttpContext context, TrackedQuery tracked, CancellationToken cancellationToken)
     {
-        await tracked.Lock.WaitAsync(cancellationToken);
-        try
+        var execution = tracked.Execution;
+        List<object?[]>? page = null;
+        using (var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
         {
-            var execution = tracked.Execution;
-            List<object?[]>? page = null;
-            using (var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+            wait.CancelAfter(PageWait);
+            try
             {
-                wait.CancelAfter(PageWait);
-                try
+                if (await execution.Pages.WaitToReadAsync(wait.Token))
                 {
-                    if (await execution.Pages.WaitToReadAsync(wait.Token))
-                    {
-                        execution.Pages.TryRead(out page);
-                    }
-                }
-                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-                {
+                    execution.Pages.TryRead(out page);
                 }
             }
-
-            var done = execution.Pages.Completion.IsCompleted;
-            var token = tracked.NextToken++;
-            var baseUri = new Uri($"{context.Request.Scheme}://{context.Request.Host}");
-            var next = done ? null : new Uri(baseUri, $"/v1/statement/executing/{execution.Id}/{token + 1}");
-            var answer = new QueryResults(
-                execution.Id,
-                new Uri(baseUri, $"/v1/query/{execution.Id}"),
-                null,
-                next,
-                execution.Failure is null ? execution.Columns : null,
-                page,
-                Stats(execution),
-                execution.Failure is { } failure ? ToError(failure) : null,
-                []);
-            tracked.LastAnswer = answer;
-            return answer;
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+            }
         }
-        finally
+
+        var state = execution.State;
+        if (execution.Failure is { } failure)
         {
-            tracked.Lock.Release();
+            return new QueryResults(execution.Id, InfoUri(context, execution.Id), null, null, null, null, Stats(execution, state),
+                failure.ToQueryError(execution.Client.Dialect), []);
+        }
+
+        var next = state == QueryState.Finished ? null : NextUri(context, tracked, "executing", tracked.NextToken + 1);
+        return new QueryResults(execution.Id, InfoUri(context, execution.Id), null, next, execution.Columns, page, Stats(execution, state), null, [],
+            execution.UpdateType);
+    }
+
+    /// <summary>What a statement changed in the client's session, in the headers a Presto client applies to its next requests.</summary>
+    private static void AddSessionHeaders(HttpContext context, QueryExecution execution)
+    {
+        if (execution is not { State: QueryState.Finished, SessionUpdate: { } update })
+        {
+            return;
+        }
+
+        var headers = context.Response.Headers;
+        var client = execution.Client;
+        if (update.SetCatalog is { } catalog)
+        {
+            headers[client.Header("Set-Catalog")] = catalog;
+        }
+
+        if (update.SetSchema is { } schema)
+        {
+            headers[client.Header("Set-Schema")] = schema;
+        }
+
+        if (update.SetSession is { } properties)
+        {
+            headers[client.Header("Set-Session")] = properties.Select(property => $"{property.Key}={WebUtility.UrlEncode(property.Value)}").ToArray();
+        }
+
+        if (update.ClearSession is { } cleared)
+        {
+            headers[client.Header("Clear-Session")] = cleared.ToArray();
         }
     }
 
-    private static StatementStats Stats(QueryExecution execution)
+    private static StatementStats Stats(QueryExecution execution, QueryState state)
     {
         var elapsed = (long)execution.Elapsed.TotalMilliseconds;
-        var finished = execution.State is "FINISHED" or "FAILED";
-        return new StatementStats(execution.State, execution.State == "QUEUED", execution.State != "QUEUED", 1, 1, 0, finished ? 0 : 1, finished ? 1 : 0,
-            elapsed, elapsed, 0, elapsed, execution.Rows, 0, 0);
+        var queued = state == QueryState.Queued;
+        var done = state is QueryState.Finished or QueryState.Failed;
+        // One engine runs the whole query as one split. DuckDB reports no CPU time per query: wall time stands in.
+        return new StatementStats(state, queued, !queued, 1, 1, queued ? 1 : 0, queued || done ? 0 : 1, done ? 1 : 0,
+            elapsed, elapsed, 0, elapsed, execution.Rows, 0, 0, 0, queued ? null : done ? 100 : 0);
     }
 
-    private static QueryError ToError(QueryException failure)
-    {
-        var location = failure.Line is { } line && failure.Column is { } column ? new ErrorLocation(line, column) : null;
-        return new QueryError(failure.Message, failure.Error.Code, failure.Error.Name, failure.Error.Type, location,
-            new FailureInfo(failure.Error.Type == "INTERNAL_ERROR" ? "java.lang.RuntimeException" : "com.facebook.presto.spi.PrestoException", failure.Message, [], location));
-    }
+    /// <summary>The base of every URI in an answer: the scheme and host the client used, through a proxy too (forwarded headers).</summary>
+    private static Uri BaseUri(HttpContext context) => new($"{context.Request.Scheme}://{context.Request.Host}{context.Request.PathBase}/");
+
+    private static Uri InfoUri(HttpContext context, string queryId) => new(BaseUri(context), $"v1/query/{queryId}");
+
+    private static Uri NextUri(HttpContext context, TrackedQuery tracked, string phase, long token) =>
+        new(BaseUri(context), $"v1/statement/{phase}/{tracked.Execution.Id}/{tracked.Slug}/{token}");
+
+    private static ContentHttpResult QueryNotFound() => TypedResults.Text("Query not found", statusCode: StatusCodes.Status404NotFound);
 }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text.RegularExpressions;
 using System.Threading.Channels;
 using DuckDB.NET.Data;
 using GameAnalytics.Query.Protocol;
@@ -7,10 +6,10 @@ using GameAnalytics.Query.Protocol;
 namespace GameAnalytics.Query.Engine;
 
 /// <summary>
-/// One query running in the background: its rows go out in pages through a bounded channel, so a large
-/// result is never held whole, and a slow client slows the query rather than filling memory.
+/// One query running in the background: its rows go out in pages through a bounded channel, so a slow client
+/// slows the query rather than filling memory.
 /// </summary>
-internal sealed partial class QueryExecution : IDisposable
+internal sealed class QueryExecution : IDisposable
 {
     private readonly Channel<List<object?[]>> _pages = Channel.CreateBounded<List<object?[]>>(2);
     private readonly CancellationTokenSource _cancellation;
@@ -18,20 +17,31 @@ internal sealed partial class QueryExecution : IDisposable
     private long _rows;
     private bool _timedOut;
     private bool _userCanceled;
+    private bool _rewritten;
 
-    public QueryExecution(string id, string sql, LakeTables tables, QueryOptions options)
+    public QueryExecution(string id, string sql, ClientSession client, LakeTables tables, QueryOptions options)
     {
         Id = id;
-        _cancellation = new CancellationTokenSource(options.Timeout);
+        Sql = sql;
+        Client = client;
+        _cancellation = new CancellationTokenSource(SessionProperties.Timeout(client, options));
         _cancellation.Token.Register(() => _timedOut = !_userCanceled);
-        Completion = Task.Run(() => Run(sql, tables, options.PageRows));
+        Completion = Task.Run(() => Run(tables, options));
     }
 
     public string Id { get; }
 
+    public string Sql { get; }
+
+    public ClientSession Client { get; }
+
     public Task Completion { get; }
 
     public IReadOnlyList<Column>? Columns { get; private set; }
+
+    public string? UpdateType { get; private set; }
+
+    public SessionUpdate? SessionUpdate { get; private set; }
 
     public QueryException? Failure { get; private set; }
 
@@ -41,9 +51,9 @@ internal sealed partial class QueryExecution : IDisposable
 
     public ChannelReader<List<object?[]>> Pages => _pages.Reader;
 
-    public string State => Failure is not null ? "FAILED"
-        : Completion.IsCompleted && _pages.Reader.Completion.IsCompleted ? "FINISHED"
-        : Columns is null ? "QUEUED" : "RUNNING";
+    public QueryState State => Failure is not null ? QueryState.Failed
+        : Completion.IsCompleted && _pages.Reader.Completion.IsCompleted ? QueryState.Finished
+        : Columns is null ? QueryState.Queued : QueryState.Running;
 
     public void Cancel()
     {
@@ -51,53 +61,64 @@ internal sealed partial class QueryExecution : IDisposable
         _cancellation.Cancel();
     }
 
-    private async Task Run(string sql, LakeTables tables, int pageRows)
+    private async Task Run(LakeTables tables, QueryOptions options)
     {
         var token = _cancellation.Token;
+        var dialect = Client.Dialect;
         try
         {
-            using var session = LakeSession.Open(tables);
-            if (PrestoStatements.TryAnswer(sql, session, tables, out var answer))
+            foreach (var (name, value) in Client.Properties)
             {
-                Columns = ToColumns(answer.Columns);
+                SessionProperties.Validate(name, value);
+            }
+
+            using var lake = LakeSession.Open(tables, Client.Catalog, Client.Schema);
+            if (CatalogStatements.TryAnswer(Sql, lake, Client, options) is { } answer)
+            {
+                UpdateType = answer.UpdateType;
+                SessionUpdate = answer.Session;
+                Columns = answer.Columns.Select(column => Column.Of(column.Name, column.Type, dialect)).ToList();
                 await WriteAsync(answer.Rows.ToList(), token);
                 return;
             }
 
-            StatementGate.EnsureReadQuery(session.Connection, sql);
-            var query = sql.Trim().TrimEnd(';');
-            List<Column> columns;
+            // Leading whitespace stays, so that DuckDB's error positions still point into the client's text.
+            var query = SqlQuery.Parse(lake.Connection, Sql.TrimEnd().TrimEnd(';'), Client);
+            _rewritten = !query.IsOriginal;
+            lake.Materialize(query.Metadata, dialect);
+            List<(string Name, string Type)> described;
             try
             {
-                columns = ToColumns(PrestoStatements.DescribeColumns(session.Connection, query)
-                    .Select(column => (column.Name, PrestoTypes.FromDuckDb(column.Type))).ToList());
+                described = lake.Describe(query.Text);
             }
             catch (DuckDBException ex)
             {
                 // DuckDB points into "describe <query>": on the first line, the query starts further right.
-                throw Translate(ex, firstLineShift: "describe ".Length);
+                throw DuckDbErrors.Translate(ex, firstLineShift: "describe ".Length, withPosition: !_rewritten);
             }
 
-            Columns = columns;
+            var types = described.Select(column => PrestoType.FromDuckDb(column.Type)).ToList();
+            var names = query.ColumnNames(described.Select(column => column.Name).ToList());
+            Columns = names.Select((name, i) => Column.Of(name, types[i], dialect)).ToList();
 
-            using var command = session.Connection.CreateCommand();
-            command.CommandText = query;
+            using var command = lake.Connection.CreateCommand();
+            command.CommandText = query.Text;
             using var cancel = token.Register(command.Cancel);
             using var reader = command.ExecuteReader();
-            var page = new List<object?[]>(pageRows);
+            var page = new List<object?[]>(options.PageRows);
             while (reader.Read())
             {
-                var row = new object?[columns.Count];
+                var row = new object?[types.Count];
                 for (var i = 0; i < row.Length; i++)
                 {
-                    row[i] = PrestoTypes.Encode(reader.IsDBNull(i) ? null : reader.GetValue(i), columns[i].Type);
+                    row[i] = PrestoValues.Encode(reader.IsDBNull(i) ? null : reader.GetValue(i), types[i]);
                 }
 
                 page.Add(row);
-                if (page.Count == pageRows)
+                if (page.Count == options.PageRows)
                 {
                     await WriteAsync(page, token);
-                    page = new List<object?[]>(pageRows);
+                    page = new List<object?[]>(options.PageRows);
                 }
             }
 
@@ -116,7 +137,7 @@ internal sealed partial class QueryExecution : IDisposable
         }
         catch (DuckDBException ex)
         {
-            Failure = Translate(ex);
+            Failure = DuckDbErrors.Translate(ex, withPosition: !_rewritten);
         }
         catch (Exception ex)
         {
@@ -136,50 +157,6 @@ internal sealed partial class QueryExecution : IDisposable
             await _pages.Writer.WriteAsync(page, token);
         }
     }
-
-    private static List<Column> ToColumns(IEnumerable<(string Name, string Type)> columns) =>
-        columns.Select(column => new Column(column.Name, column.Type, PrestoTypes.Signature(column.Type))).ToList();
-
-    /// <summary>DuckDB's error as Presto's: its kind, and the line and column DuckDB points at.</summary>
-    private static QueryException Translate(DuckDBException ex, int firstLineShift = 0)
-    {
-        var message = ex.Message;
-        var (line, column) = ErrorPosition(message);
-        if (line == 1)
-        {
-            column -= firstLineShift;
-        }
-
-        var headline = message.Split('\n')[0];
-        var error = headline switch
-        {
-            _ when headline.StartsWith("Parser Error", StringComparison.Ordinal) => PrestoError.SyntaxError,
-            _ when headline.StartsWith("Catalog Error: Table", StringComparison.Ordinal) => PrestoError.MissingTable,
-            _ when headline.StartsWith("Binder Error: Referenced column", StringComparison.Ordinal) => PrestoError.MissingColumn,
-            _ when headline.StartsWith("Permission Error", StringComparison.Ordinal) => PrestoError.PermissionDenied,
-            _ when headline.StartsWith("Invalid Input Error", StringComparison.Ordinal) || headline.StartsWith("Conversion Error", StringComparison.Ordinal) => PrestoError.InvalidFunctionArgument,
-            _ => PrestoError.GenericUserError,
-        };
-        var text = line is { } l && column is { } c ? $"line {l}:{c}: {headline}" : headline;
-        return new QueryException(text, error, line, column, ex);
-    }
-
-    /// <summary>DuckDB marks the error under a copy of the line (<c>LINE 2: ...</c>) with a caret.</summary>
-    private static (int? Line, int? Column) ErrorPosition(string message)
-    {
-        var match = CaretLine().Match(message);
-        if (!match.Success)
-        {
-            return (null, null);
-        }
-
-        var prefix = match.Groups["prefix"].Value.Length;
-        var caret = match.Groups["caret"].Value.Length;
-        return (int.Parse(match.Groups["line"].Value), caret - prefix + 1);
-    }
-
-    [GeneratedRegex(@"(?<prefix>LINE (?<line>\d+): ).*\n(?<caret> *)\^", RegexOptions.Multiline)]
-    private static partial Regex CaretLine();
 
     public void Dispose() => _cancellation.Dispose();
 }

@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using GameAnalytics.Query.Protocol;
 using Microsoft.Extensions.Options;
 
 namespace GameAnalytics.Query.Engine;
@@ -6,22 +8,28 @@ namespace GameAnalytics.Query.Engine;
 /// <summary>The queries in flight, by id; those no client asked about for a while are cancelled and forgotten.</summary>
 internal sealed class QueryManager(LakeTables tables, IOptions<QueryOptions> options, TimeProvider clock) : IDisposable
 {
+    // Presto's query ids end in the coordinator's id, five characters of its base-32 alphabet.
+    private const string CoordinatorAlphabet = "abcdefghijkmnpqrstuvwxyz23456789";
+    private readonly string _coordinator = RandomNumberGenerator.GetString(CoordinatorAlphabet, 5);
     private readonly ConcurrentDictionary<string, TrackedQuery> _queries = new();
     private int _sequence;
 
-    public QueryExecution Start(string sql)
+    public TrackedQuery Start(string sql, ClientSession client)
     {
         Sweep();
         var now = clock.GetUtcNow();
-        var id = $"{now:yyyyMMdd_HHmmss}_{Interlocked.Increment(ref _sequence) % 100_000:D5}_{Random.Shared.Next(0x10000, 0xFFFFF):x5}";
-        var execution = new QueryExecution(id, sql, tables, options.Value);
-        _queries[id] = new TrackedQuery(execution) { LastAccess = now };
-        return execution;
+        var id = $"{now:yyyyMMdd_HHmmss}_{Interlocked.Increment(ref _sequence) % 100_000:D5}_{_coordinator}";
+        // Only the client that started a query knows its slug; every URI of the query carries it.
+        var slug = "y" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        var query = new TrackedQuery(new QueryExecution(id, sql, client, tables, options.Value), slug) { LastAccess = now };
+        _queries[id] = query;
+        return query;
     }
 
-    public TrackedQuery? Find(string id)
+    public TrackedQuery? Find(string id, string? slug = null)
     {
-        if (!_queries.TryGetValue(id, out var query))
+        if (!_queries.TryGetValue(id, out var query) || (slug is not null && !CryptographicOperations.FixedTimeEquals(
+                System.Text.Encoding.ASCII.GetBytes(slug), System.Text.Encoding.ASCII.GetBytes(query.Slug))))
         {
             return null;
         }
@@ -62,16 +70,18 @@ internal sealed class QueryManager(LakeTables tables, IOptions<QueryOptions> opt
     }
 }
 
-/// <summary>A query and the paging state of its client: the next token, and the last answer for a retried request.</summary>
-internal sealed class TrackedQuery(QueryExecution execution)
+/// <summary>A query and the paging state of its client: the slug in its URIs, the next token, and the last answer for a retried request.</summary>
+internal sealed class TrackedQuery(QueryExecution execution, string slug)
 {
     public QueryExecution Execution { get; } = execution;
+
+    public string Slug { get; } = slug;
 
     public DateTimeOffset LastAccess { get; set; }
 
     public long NextToken { get; set; }
 
-    public object? LastAnswer { get; set; }
+    public QueryResults? LastAnswer { get; set; }
 
     public SemaphoreSlim Lock { get; } = new(1, 1);
 }

@@ -1,7 +1,4 @@
-using System.Diagnostics;
-using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text.Json;
 using GameAnalytics.Presto;
 using GameAnalytics.Tests.Fixtures;
@@ -10,41 +7,9 @@ using Microsoft.Playwright;
 namespace GameAnalytics.Tests.Query;
 
 /// <summary>The insights page in headless Chromium: it renders, and its charts show what SQL answers.</summary>
-public sealed class InsightsPageTests : IClassFixture<OriginalTrafficLake>, IAsyncLifetime
+public sealed class InsightsPageTests(QueryServiceProcess service) : IClassFixture<QueryServiceProcess>
 {
-    private readonly OriginalTrafficLake _lake;
-    private readonly int _port = FreePort();
-    private Process? _service;
-
-    public InsightsPageTests(OriginalTrafficLake lake) => _lake = lake;
-
-    private Uri BaseAddress => new($"http://127.0.0.1:{_port}");
-
-    public async Task InitializeAsync()
-    {
-        _service = Process.Start(new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "GameAnalytics.Query.dll"), "--urls", BaseAddress.ToString(), "--contentRoot", AppContext.BaseDirectory])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            Environment = { ["Query__LakeRoot"] = _lake.Root, ["ASPNETCORE_ENVIRONMENT"] = "Production" },
-        })!;
-        _service.OutputDataReceived += (_, _) => { };
-        _service.ErrorDataReceived += (_, _) => { };
-        _service.BeginOutputReadLine();
-        _service.BeginErrorReadLine();
-
-        using var http = new HttpClient { BaseAddress = BaseAddress };
-        try
-        {
-            await StreamingHost.WaitUntilAsync(() => Answers(http), "the query service answers", TimeSpan.FromSeconds(30));
-        }
-        catch
-        {
-            // xunit skips DisposeAsync when InitializeAsync fails: do not leave the process behind.
-            await DisposeAsync();
-            throw;
-        }
-    }
+    private Uri BaseAddress => service.BaseAddress;
 
     [Fact]
     public async Task The_page_renders_charts_with_the_numbers_sql_gives()
@@ -88,32 +53,6 @@ public sealed class InsightsPageTests : IClassFixture<OriginalTrafficLake>, IAsy
         Assert.Equal("user3.datafun.com", summary.GetProperty("topUsers")[0].GetProperty("user").GetString());
     }
 
-    private static bool Answers(HttpClient http)
-    {
-        try
-        {
-            return http.GetAsync("/insights/api/summary").Result.IsSuccessStatusCode;
-        }
-        catch (AggregateException ex) when (ex.InnerException is HttpRequestException)
-        {
-            return false;
-        }
-    }
-
     private static async Task<long[]> ChartData(IPage page, string chart) =>
         (await page.EvaluateAsync<double[]>($"() => window.insights.charts['{chart}'].data.datasets[0].data")).Select(value => (long)value).ToArray();
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    public Task DisposeAsync()
-    {
-        _service?.Kill(entireProcessTree: true);
-        _service?.Dispose();
-        return Task.CompletedTask;
-    }
 }

@@ -42,8 +42,8 @@ public sealed class PrestoProtocolTests : IClassFixture<OriginalTrafficLake>, ID
     [Fact]
     public async Task Show_and_describe_answer_as_presto_does()
     {
-        Assert.Equal(["hive"], PrestoHttp.Rows(await PrestoHttp.RunAsync(_client, "show catalogs")).Select(row => row[0].GetString()));
-        Assert.Equal(["default"], PrestoHttp.Rows(await PrestoHttp.RunAsync(_client, "show schemas")).Select(row => row[0].GetString()));
+        Assert.Equal(["hive", "system"], PrestoHttp.Rows(await PrestoHttp.RunAsync(_client, "show catalogs")).Select(row => row[0].GetString()));
+        Assert.Equal(["default", "information_schema"], PrestoHttp.Rows(await PrestoHttp.RunAsync(_client, "show schemas")).Select(row => row[0].GetString()));
         Assert.Equal(
             ["catch_butterflies", "join_guilds", "slay_dragons", "sword_purchases"],
             PrestoHttp.Rows(await PrestoHttp.RunAsync(_client, "show tables")).Select(row => row[0].GetString()));

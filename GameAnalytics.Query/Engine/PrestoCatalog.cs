@@ -1,0 +1,28 @@
+namespace GameAnalytics.Query.Engine;
+
+/// <summary>
+/// The names a client sees, as a Presto coordinator with a Hive catalog shows them: the lake's tables in
+/// <c>hive.default</c>, their descriptions in <c>hive.information_schema</c>, and the JDBC driver's <c>system.jdbc</c>.
+/// </summary>
+internal static class PrestoCatalog
+{
+    public const string Hive = "hive";
+    public const string Default = "default";
+    public const string InformationSchema = "information_schema";
+    public const string System = "system";
+    public const string Jdbc = "jdbc";
+
+    /// <summary>The lake's Hive-style partition column, last in every table.</summary>
+    public const string PartitionColumn = "dt";
+
+    public static IReadOnlyList<string> Catalogs { get; } = [Hive, System];
+
+    public static IReadOnlyList<string> Schemas(string catalog) => catalog switch
+    {
+        Hive => [Default, InformationSchema],
+        System => [Jdbc],
+        _ => [],
+    };
+
+    public static bool IsLakeSchema(string catalog, string schema) => catalog == Hive && schema == Default;
+}
