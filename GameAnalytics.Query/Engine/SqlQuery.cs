@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json.Nodes;
 using DuckDB.NET.Data;
 using GameAnalytics.Query.Protocol;
@@ -33,7 +34,8 @@ internal sealed class SqlQuery
 
     public static SqlQuery Parse(DuckDBConnection connection, string sql, ClientSession session)
     {
-        var tree = JsonNode.Parse(Scalar(connection, "select json_serialize_sql($sql::varchar)", sql))!.AsObject();
+        var parsed = QuoteDefaultSchema(sql);
+        var tree = JsonNode.Parse(Scalar(connection, "select json_serialize_sql($sql::varchar)", parsed))!.AsObject();
         if (tree["error"]!.GetValue<bool>())
         {
             throw Refusal(sql, tree);
@@ -69,9 +71,7 @@ internal sealed class SqlQuery
             }
         }
 
-        var text = metadata.Count == 0
-            ? sql
-            : Scalar(connection, "select json_deserialize_sql($sql::json)", tree.ToJsonString());
+        var text = metadata.Count > 0 ? Scalar(connection, "select json_deserialize_sql($sql::json)", tree.ToJsonString()) : parsed;
         return new SqlQuery(sql, statements[0]!["node"]!.AsObject(), metadata, text);
     }
 
@@ -152,6 +152,44 @@ internal sealed class SqlQuery
 
                 break;
         }
+    }
+
+    /// <summary>
+    /// Quotes <c>default</c> where it starts a qualified name (<c>default.join_guilds</c>): a keyword to DuckDB, a
+    /// plain name to Presto. Strings, quoted names and comments are left as they are.
+    /// </summary>
+    private static string QuoteDefaultSchema(string sql)
+    {
+        StringBuilder? quoted = null;
+        var copied = 0;
+        for (var i = 0; i < sql.Length; i++)
+        {
+            switch (sql[i])
+            {
+                case '\'' or '"':
+                    var close = sql.IndexOf(sql[i], i + 1);
+                    i = close < 0 ? sql.Length : close;
+                    continue;
+                case '-' when i + 1 < sql.Length && sql[i + 1] == '-':
+                    i = sql.IndexOf('\n', i) is var end and >= 0 ? end : sql.Length;
+                    continue;
+                case '/' when i + 1 < sql.Length && sql[i + 1] == '*':
+                    i = sql.IndexOf("*/", i + 2, StringComparison.Ordinal) is var last and >= 0 ? last + 1 : sql.Length;
+                    continue;
+            }
+
+            var word = i == 0 || !(char.IsLetterOrDigit(sql[i - 1]) || sql[i - 1] is '_' or '.' or '$');
+            if (word && string.Compare(sql, i, "default", 0, 7, StringComparison.OrdinalIgnoreCase) == 0
+                && sql.AsSpan(i + 7).TrimStart().StartsWith(".") && (i + 7 == sql.Length || !char.IsLetterOrDigit(sql[i + 7])))
+            {
+                quoted ??= new StringBuilder(sql.Length + 8);
+                quoted.Append(sql, copied, i - copied).Append("\"default\"");
+                copied = i + 7;
+                i += 6;
+            }
+        }
+
+        return quoted is null ? sql : quoted.Append(sql, copied, sql.Length - copied).ToString();
     }
 
     private static QueryException Refusal(string sql, JsonObject tree)

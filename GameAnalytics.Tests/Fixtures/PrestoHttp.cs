@@ -1,48 +1,74 @@
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 
 namespace GameAnalytics.Tests.Fixtures;
 
-/// <summary>The Presto protocol by hand: POST the statement, follow nextUri, gather every page.</summary>
+/// <summary>The Presto protocol by hand: POST the statement, follow nextUri, gather every answer.</summary>
 public static class PrestoHttp
 {
-    public static async Task<HttpResponseMessage> PostAsync(HttpClient client, string sql, string user = "tests")
+    /// <summary>Presto's headers for user <c>tests</c> in hive.default; <paramref name="headers"/> adds to them or, in Trino's family, replaces them.</summary>
+    public static async Task<HttpResponseMessage> PostAsync(HttpClient client, string sql, IReadOnlyDictionary<string, string>? headers = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/statement") { Content = new StringContent(sql, Encoding.UTF8, "text/plain") };
-        request.Headers.Add("X-Presto-User", user);
-        request.Headers.Add("X-Presto-Catalog", "hive");
-        request.Headers.Add("X-Presto-Schema", "default");
-        request.Headers.Add("X-Presto-Source", "tests");
+        var family = headers?.Keys.Any(name => name.StartsWith("X-Trino-", StringComparison.OrdinalIgnoreCase)) == true ? "Trino" : "Presto";
+        request.Headers.Add($"X-{family}-User", "tests");
+        request.Headers.Add($"X-{family}-Catalog", "hive");
+        request.Headers.Add($"X-{family}-Schema", "default");
+        request.Headers.Add($"X-{family}-Source", "tests");
+        foreach (var (name, value) in headers ?? new Dictionary<string, string>())
+        {
+            request.Headers.Remove(name);
+            request.Headers.Add(name, value);
+        }
+
         return await client.SendAsync(request);
     }
 
-    /// <summary>All the responses of one query, the last one without nextUri.</summary>
-    public static async Task<List<JsonElement>> RunAsync(HttpClient client, string sql)
+    /// <summary>All the answers of one query, the last one without nextUri.</summary>
+    public static async Task<List<JsonElement>> RunAsync(HttpClient client, string sql, IReadOnlyDictionary<string, string>? headers = null) =>
+        (await ExchangeAsync(client, sql, headers)).Answers;
+
+    /// <summary>All the answers of one query, and the HTTP headers of each.</summary>
+    public static async Task<(List<JsonElement> Answers, List<HttpResponseHeaders> Headers)> ExchangeAsync(
+        HttpClient client, string sql, IReadOnlyDictionary<string, string>? headers = null)
     {
-        using var first = await PostAsync(client, sql);
+        using var first = await PostAsync(client, sql, headers);
         first.EnsureSuccessStatusCode();
-        var responses = new List<JsonElement> { await first.Content.ReadFromJsonAsync<JsonElement>() };
-        while (responses[^1].TryGetProperty("nextUri", out var next))
+        var answers = new List<JsonElement> { await first.Content.ReadFromJsonAsync<JsonElement>() };
+        var responseHeaders = new List<HttpResponseHeaders> { first.Headers };
+        while (answers[^1].TryGetProperty("nextUri", out var next))
         {
-            responses.Add(await client.GetFromJsonAsync<JsonElement>(next.GetString()));
-            if (responses.Count > 10_000)
+            using var response = await client.GetAsync(next.GetString());
+            response.EnsureSuccessStatusCode();
+            answers.Add(await response.Content.ReadFromJsonAsync<JsonElement>());
+            responseHeaders.Add(response.Headers);
+            if (answers.Count > 10_000)
             {
                 Assert.Fail("The query never finished.");
             }
         }
 
-        return responses;
+        return (answers, responseHeaders);
     }
 
-    public static List<JsonElement> Rows(IEnumerable<JsonElement> responses) =>
-        responses.Where(response => response.TryGetProperty("data", out _))
-            .SelectMany(response => response.GetProperty("data").EnumerateArray())
+    public static List<JsonElement> Rows(IEnumerable<JsonElement> answers) =>
+        answers.Where(answer => answer.TryGetProperty("data", out _))
+            .SelectMany(answer => answer.GetProperty("data").EnumerateArray())
             .ToList();
 
-    public static JsonElement Single(IReadOnlyList<JsonElement> responses)
+    public static JsonElement Single(IReadOnlyList<JsonElement> answers)
     {
-        var rows = Rows(responses);
-        return rows.Count == 1 ? rows[0][0] : throw new Xunit.Sdk.XunitException($"Expected one row; the query's last answer was {responses[^1]}");
+        var rows = Rows(answers);
+        return rows.Count == 1 ? rows[0][0] : throw new Xunit.Sdk.XunitException($"Expected one row; the query's last answer was {answers[^1]}");
     }
+
+    /// <summary>The column names of a query's last answer.</summary>
+    public static List<string> ColumnNames(IReadOnlyList<JsonElement> answers) =>
+        answers[^1].GetProperty("columns").EnumerateArray().Select(column => column.GetProperty("name").GetString()!).ToList();
+
+    /// <summary>Every row as strings, for comparing whole answers.</summary>
+    public static List<string> RowTexts(IReadOnlyList<JsonElement> answers) =>
+        Rows(answers).Select(row => string.Join("|", row.EnumerateArray().Select(value => value.ValueKind == JsonValueKind.Null ? "null" : value.ToString()))).ToList();
 }

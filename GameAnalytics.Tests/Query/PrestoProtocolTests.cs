@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 using GameAnalytics.Query.Protocol;
 using GameAnalytics.Tests.Fixtures;
@@ -38,6 +39,197 @@ public sealed class PrestoProtocolTests : IClassFixture<OriginalTrafficLake>, ID
         Assert.Equal("bigint", column.GetProperty("type").GetString());
         Assert.Equal("FINISHED", percent[^1].GetProperty("stats").GetProperty("state").GetString());
     }
+
+    [Fact]
+    public async Task The_post_answer_is_queued_with_a_next_uri_and_nothing_else()
+    {
+        using var post = await PrestoHttp.PostAsync(_client, "select count(*) from sword_purchases");
+        var answer = await post.Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Equal(HttpStatusCode.OK, post.StatusCode);
+        Assert.Equal(["id", "infoUri", "nextUri", "stats", "warnings"], answer.EnumerateObject().Select(field => field.Name));
+        Assert.Matches(@"^\d{8}_\d{6}_\d{5}_[a-z2-9]{5}$", answer.GetProperty("id").GetString());
+        Assert.Matches(@"^http://localhost/v1/statement/queued/[^/]+/[^/]+/1$", answer.GetProperty("nextUri").GetString());
+        Assert.Equal("QUEUED", answer.GetProperty("stats").GetProperty("state").GetString());
+        Assert.True(answer.GetProperty("stats").GetProperty("queued").GetBoolean());
+        Assert.False(answer.GetProperty("stats").GetProperty("scheduled").GetBoolean());
+        Assert.Equal(0, answer.GetProperty("warnings").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task Data_comes_only_from_the_gets_with_columns_on_every_answer_once_known()
+    {
+        var answers = await PrestoHttp.RunAsync(_client, "select event_id from sword_purchases");
+
+        Assert.All(answers.Where(answer => answer.TryGetProperty("data", out _)), answer =>
+        {
+            Assert.Contains(answer.GetProperty("stats").GetProperty("state").GetString(), new[] { "RUNNING", "FINISHED" });
+            Assert.True(answer.TryGetProperty("columns", out _));
+            Assert.NotEqual(0, answer.GetProperty("data").GetArrayLength());
+        });
+        var firstWithColumns = answers.FindIndex(answer => answer.TryGetProperty("columns", out _));
+        Assert.All(answers.Skip(firstWithColumns), answer => Assert.True(answer.TryGetProperty("columns", out _)));
+        Assert.False(answers[0].TryGetProperty("data", out _));
+        Assert.False(answers[^1].TryGetProperty("nextUri", out _));
+        Assert.Equal("FINISHED", answers[^1].GetProperty("stats").GetProperty("state").GetString());
+        Assert.Equal(132, answers[^1].GetProperty("stats").GetProperty("processedRows").GetInt64());
+    }
+
+    [Fact]
+    public async Task A_repeated_get_replays_its_answer_an_older_token_is_gone_and_a_wrong_slug_is_not_found()
+    {
+        using var post = await PrestoHttp.PostAsync(_client, "select event_id from sword_purchases");
+        var next = (await post.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("nextUri").GetString()!;
+        var first = await _client.GetStringAsync(next);
+        var again = await _client.GetStringAsync(next);
+        var following = JsonDocument.Parse(first).RootElement.GetProperty("nextUri").GetString()!;
+        await _client.GetStringAsync(following);
+
+        using var stale = await _client.GetAsync(next);
+        var parts = next.Split('/');
+        parts[^2] = "y" + new string('0', 32);
+        using var forged = await _client.GetAsync(string.Join('/', parts));
+
+        Assert.Equal(first, again);
+        Assert.Equal(HttpStatusCode.Gone, stale.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, forged.StatusCode);
+    }
+
+    [Fact]
+    public async Task Unnamed_columns_are_named_by_position_as_presto_names_them()
+    {
+        var answers = await PrestoHttp.RunAsync(_client,
+            "select count(*), host, count(distinct user_id) as users, 1 + 1, j.event_type, upper(host) from join_guilds j group by host, j.event_type");
+
+        Assert.Equal(["_col0", "host", "users", "_col3", "event_type", "_col5"], PrestoHttp.ColumnNames(answers));
+        Assert.Equal(["_col0"], PrestoHttp.ColumnNames(await PrestoHttp.RunAsync(_client, "select version()")));
+        Assert.Equal(["_col0", "_col1"], PrestoHttp.ColumnNames(await PrestoHttp.RunAsync(_client, "select 1, 2 union all select 3, 4")));
+        Assert.Equal(["raw_event", "timestamp", "accept", "host", "user-agent", "event_type", "event_id", "user_id", "received_at",
+            "client_time", "properties", "kafka_partition", "kafka_offset", "dt", "_col14"],
+            PrestoHttp.ColumnNames(await PrestoHttp.RunAsync(_client, "select *, 1 from slay_dragons limit 1")));
+    }
+
+    [Fact]
+    public async Task Trino_clients_are_answered_in_their_own_header_family_and_type_names()
+    {
+        var trino = new Dictionary<string, string> { ["X-Trino-User"] = "tests" };
+        var sql = "select 1.50::decimal(5,2) as m, received_at, [host] as hosts, map {host: kafka_offset} as offsets from slay_dragons limit 1";
+
+        var presto = await PrestoHttp.RunAsync(_client, sql);
+        var legacy = await PrestoHttp.RunAsync(_client, sql, trino);
+        var parametric = await PrestoHttp.RunAsync(_client, sql, new Dictionary<string, string> { ["X-Trino-User"] = "tests", ["X-Trino-Client-Capabilities"] = "PATH,PARAMETRIC_DATETIME" });
+
+        Assert.Equal(["decimal(5,2)", "timestamp with time zone", "array(varchar)", "map(varchar,bigint)"], Types(presto));
+        Assert.Equal(["decimal(5, 2)", "timestamp with time zone", "array(varchar)", "map(varchar, bigint)"], Types(legacy));
+        Assert.Equal(["decimal(5, 2)", "timestamp(3) with time zone", "array(varchar)", "map(varchar, bigint)"], Types(parametric));
+        Assert.Equal("LONG_LITERAL", Signature(presto, 0).GetProperty("arguments")[0].GetProperty("kind").GetString());
+        Assert.True(Signature(presto, 0).TryGetProperty("typeArguments", out _));
+        Assert.Equal("LONG", Signature(legacy, 0).GetProperty("arguments")[0].GetProperty("kind").GetString());
+        Assert.False(Signature(legacy, 0).TryGetProperty("typeArguments", out _));
+        Assert.Equal("TYPE", Signature(legacy, 2).GetProperty("arguments")[0].GetProperty("kind").GetString());
+        Assert.Equal("TYPE_SIGNATURE", Signature(presto, 2).GetProperty("arguments")[0].GetProperty("kind").GetString());
+        Assert.Equal(3, Signature(parametric, 1).GetProperty("arguments")[0].GetProperty("value").GetInt32());
+
+        var row = Assert.Single(PrestoHttp.Rows(legacy));
+        Assert.Equal("1.50", row[0].GetString());
+        Assert.EndsWith(" UTC", row[1].GetString());
+        Assert.Equal(JsonValueKind.Array, row[2].ValueKind);
+        Assert.Equal(JsonValueKind.Number, row[3].GetProperty("user1.datafun.com").ValueKind);
+    }
+
+    [Fact]
+    public async Task Rows_and_nested_values_use_presto_json_encodings()
+    {
+        var answers = await PrestoHttp.RunAsync(_client,
+            "select {'x': 1, 'y': 'two'} as r, [1.5::double, 'nan'::double] as a, 'ab'::blob as b, 'infinity'::double as inf");
+
+        var row = Assert.Single(PrestoHttp.Rows(answers));
+        Assert.Equal("[1,\"two\"]", row[0].GetRawText());
+        Assert.Equal("[1.5,\"NaN\"]", row[1].GetRawText());
+        Assert.Equal("YWI=", row[2].GetString());
+        Assert.Equal("Infinity", row[3].GetString());
+        Assert.Equal(["row(x integer,y varchar)", "array(double)", "varbinary", "double"], Types(answers));
+        var field = Signature(answers, 0).GetProperty("arguments")[0];
+        Assert.Equal("NAMED_TYPE_SIGNATURE", field.GetProperty("kind").GetString());
+        Assert.Equal("x", field.GetProperty("value").GetProperty("fieldName").GetProperty("name").GetString());
+        Assert.Equal("integer", field.GetProperty("value").GetProperty("typeSignature").GetString());
+    }
+
+    [Fact]
+    public async Task Set_session_answers_with_the_headers_that_keep_it_in_both_families()
+    {
+        var (presto, prestoHeaders) = await PrestoHttp.ExchangeAsync(_client, "SET SESSION query_max_run_time = '30s'");
+        var (_, trinoHeaders) = await PrestoHttp.ExchangeAsync(_client, "set session query_max_run_time = '2m'", new Dictionary<string, string> { ["X-Trino-User"] = "tests" });
+        var (_, resetHeaders) = await PrestoHttp.ExchangeAsync(_client, "reset session query_max_run_time");
+        var (_, useHeaders) = await PrestoHttp.ExchangeAsync(_client, "use hive.information_schema");
+
+        Assert.Equal("SET SESSION", presto[^1].GetProperty("updateType").GetString());
+        Assert.True(PrestoHttp.Single(presto).GetBoolean());
+        Assert.Equal(["query_max_run_time=30s"], prestoHeaders[^1].GetValues("X-Presto-Set-Session"));
+        Assert.Equal(["query_max_run_time=2m"], trinoHeaders[^1].GetValues("X-Trino-Set-Session"));
+        Assert.False(trinoHeaders[^1].Contains("X-Presto-Set-Session"));
+        Assert.Equal(["query_max_run_time"], resetHeaders[^1].GetValues("X-Presto-Clear-Session"));
+        Assert.Equal(["hive"], useHeaders[^1].GetValues("X-Presto-Set-Catalog"));
+        Assert.Equal(["information_schema"], useHeaders[^1].GetValues("X-Presto-Set-Schema"));
+    }
+
+    [Fact]
+    public async Task The_session_header_catalog_and_schema_are_honoured()
+    {
+        var shown = await PrestoHttp.RunAsync(_client, "show session", new Dictionary<string, string> { ["X-Presto-Session"] = "query_max_run_time=20s" });
+        var unknown = await PrestoHttp.RunAsync(_client, "select 1", new Dictionary<string, string> { ["X-Presto-Session"] = "no_such_property=1" });
+        var invalid = await PrestoHttp.RunAsync(_client, "set session query_max_run_time = 'soon'");
+        var inInformationSchema = await PrestoHttp.RunAsync(_client, "select table_name from tables where table_schema = 'default' order by 1",
+            new Dictionary<string, string> { ["X-Presto-Schema"] = "information_schema" });
+        var elsewhere = await PrestoHttp.RunAsync(_client, "select count(*) from join_guilds", new Dictionary<string, string> { ["X-Presto-Catalog"] = "tpch" });
+
+        Assert.Equal(["Name", "Value", "Default", "Type", "Description"], PrestoHttp.ColumnNames(shown));
+        Assert.Equal("query_max_run_time|20s|1m|varchar", string.Join("|", PrestoHttp.RowTexts(shown).Single().Split('|').Take(4)));
+        Assert.Equal("INVALID_SESSION_PROPERTY", unknown[^1].GetProperty("error").GetProperty("errorName").GetString());
+        Assert.Equal("INVALID_SESSION_PROPERTY", invalid[^1].GetProperty("error").GetProperty("errorName").GetString());
+        Assert.Equal(["catch_butterflies", "join_guilds", "slay_dragons", "sword_purchases"], PrestoHttp.RowTexts(inInformationSchema));
+        Assert.Equal("MISSING_TABLE", elsewhere[^1].GetProperty("error").GetProperty("errorName").GetString());
+    }
+
+    [Fact]
+    public async Task Next_uri_uses_the_scheme_and_host_the_client_used_behind_a_proxy()
+    {
+        using var post = await PrestoHttp.PostAsync(_client, "select 1", new Dictionary<string, string>
+        {
+            ["X-Forwarded-Proto"] = "https",
+            ["X-Forwarded-Host"] = "sql.example.org",
+        });
+        var answer = await post.Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.StartsWith("https://sql.example.org/v1/statement/queued/", answer.GetProperty("nextUri").GetString());
+        Assert.StartsWith("https://sql.example.org/v1/query/", answer.GetProperty("infoUri").GetString());
+    }
+
+    [Fact]
+    public async Task Query_info_kill_and_server_info_answer_as_presto_does()
+    {
+        using var post = await PrestoHttp.PostAsync(_client, "select a.event_id from sword_purchases a, sword_purchases b, sword_purchases c, sword_purchases d");
+        var answer = await post.Content.ReadFromJsonAsync<JsonElement>();
+        var id = answer.GetProperty("id").GetString();
+
+        var info = await _client.GetFromJsonAsync<JsonElement>($"/v1/query/{id}");
+        using var kill = await _client.DeleteAsync($"/v1/query/{id}");
+        using var after = await _client.GetAsync(answer.GetProperty("nextUri").GetString());
+        var server = await _client.GetFromJsonAsync<JsonElement>("/v1/info");
+
+        Assert.Equal(id, info.GetProperty("queryId").GetString());
+        Assert.Equal("tests", info.GetProperty("user").GetString());
+        Assert.Equal(HttpStatusCode.NoContent, kill.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, after.StatusCode);
+        Assert.Equal("0.292", server.GetProperty("nodeVersion").GetProperty("version").GetString());
+        Assert.True(server.GetProperty("coordinator").GetBoolean());
+    }
+
+    private static List<string> Types(IReadOnlyList<JsonElement> answers) =>
+        answers[^1].GetProperty("columns").EnumerateArray().Select(column => column.GetProperty("type").GetString()!).ToList();
+
+    private static JsonElement Signature(IReadOnlyList<JsonElement> answers, int column) =>
+        answers[^1].GetProperty("columns")[column].GetProperty("typeSignature");
 
     [Fact]
     public async Task Show_and_describe_answer_as_presto_does()

@@ -53,6 +53,21 @@ public sealed class QueryServiceBehaviourTests : IDisposable
         Assert.Equal("INSUFFICIENT_RESOURCES", error.GetProperty("errorType").GetString());
     }
 
+    [Fact]
+    public async Task A_client_can_shorten_the_time_limit_through_its_session()
+    {
+        Land(sequence: 0, count: 1000);
+        using var service = Service();
+        using var client = service.CreateClient();
+
+        var responses = await PrestoHttp.RunAsync(client,
+            "select count(*) from sword_purchases a, sword_purchases b, sword_purchases c, sword_purchases d where a.event_id < b.event_id",
+            new Dictionary<string, string> { ["X-Presto-Session"] = "query_max_run_time=300ms" });
+
+        Assert.Equal("EXCEEDED_TIME_LIMIT", responses[^1].GetProperty("error").GetProperty("errorName").GetString());
+        Assert.True(responses[^1].GetProperty("stats").GetProperty("elapsedTimeMillis").GetInt64() < 30_000);
+    }
+
     private WebApplicationFactory<QueryResults> Service(params (string Key, string Value)[] settings) =>
         new WebApplicationFactory<QueryResults>().WithWebHostBuilder(builder =>
         {
