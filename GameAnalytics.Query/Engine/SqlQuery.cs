@@ -118,39 +118,23 @@ internal sealed class SqlQuery
 
     private static IEnumerable<JsonObject> TableReferences(JsonNode node)
     {
-        switch (node)
+        if (node is JsonObject { } table && table["type"] is JsonValue type && type.TryGetValue<string>(out var kind) && kind == "BASE_TABLE")
         {
-            case JsonObject value:
-                if (value["type"]?.GetValueKind() == System.Text.Json.JsonValueKind.String && value["type"]!.GetValue<string>() == "BASE_TABLE")
-                {
-                    yield return value;
-                }
+            yield return table;
+        }
 
-                foreach (var (_, child) in value.ToList())
-                {
-                    if (child is not null)
-                    {
-                        foreach (var reference in TableReferences(child))
-                        {
-                            yield return reference;
-                        }
-                    }
-                }
-
-                break;
-            case JsonArray array:
-                foreach (var child in array.ToList())
-                {
-                    if (child is not null)
-                    {
-                        foreach (var reference in TableReferences(child))
-                        {
-                            yield return reference;
-                        }
-                    }
-                }
-
-                break;
+        IEnumerable<JsonNode?> children = node switch
+        {
+            JsonObject value => value.Select(property => property.Value).ToList(),
+            JsonArray array => array.ToList(),
+            _ => [],
+        };
+        foreach (var child in children.OfType<JsonNode>())
+        {
+            foreach (var reference in TableReferences(child))
+            {
+                yield return reference;
+            }
         }
     }
 
@@ -180,7 +164,7 @@ internal sealed class SqlQuery
 
             var word = i == 0 || !(char.IsLetterOrDigit(sql[i - 1]) || sql[i - 1] is '_' or '.' or '$');
             if (word && string.Compare(sql, i, "default", 0, 7, StringComparison.OrdinalIgnoreCase) == 0
-                && sql.AsSpan(i + 7).TrimStart().StartsWith(".") && (i + 7 == sql.Length || !char.IsLetterOrDigit(sql[i + 7])))
+                && sql.AsSpan(i + 7).TrimStart().StartsWith("."))
             {
                 quoted ??= new StringBuilder(sql.Length + 8);
                 quoted.Append(sql, copied, i - copied).Append("\"default\"");
