@@ -17,10 +17,14 @@ public static class QueryExtensions
             .BindConfiguration(QueryOptions.SectionName)
             .PostConfigure<IConfiguration>((options, configuration) => options.LakeRoot = LakeLocation.Resolve(options.LakeRoot, configuration, "Query:LakeRoot"))
             .Validate(options => options.PageRows > 0, "Query:PageRows must be positive.")
+            .Validate(options => options.MaxConcurrentQueries > 0 && options.MaxQueuedQueries >= 0, "Query:MaxConcurrentQueries must be positive and Query:MaxQueuedQueries not negative.")
+            .Validate(options => options.Threads > 0 && options.MaxSqlLength > 0, "Query:Threads and Query:MaxSqlLength must be positive.")
             .ValidateOnStart();
 
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(services => new LakeTables(services.GetRequiredService<IOptions<QueryOptions>>().Value.LakeRoot));
+        builder.Services.AddSingleton<LakeDatabase>();
+        builder.Services.AddSingleton<QueryAdmission>();
         builder.Services.AddSingleton<QueryManager>();
         builder.Services.AddSingleton<InsightsService>();
         // The answers' URIs use the scheme and host the client used, behind a TLS-terminating ingress too. Any sender

@@ -99,7 +99,7 @@ public static class StatementApi
 
     internal static Results<Ok<QueryInfo>, ContentHttpResult> Info(HttpContext context, string queryId, QueryManager queries)
     {
-        if (queries.Find(queryId) is not { Execution: var execution })
+        if (queries.Peek(queryId) is not { Execution: var execution })
         {
             return TypedResults.Text("Query not found", statusCode: StatusCodes.Status410Gone);
         }

@@ -4,8 +4,9 @@ using GameAnalytics.Query.Protocol;
 namespace GameAnalytics.Query.Engine;
 
 /// <summary>
-/// One query's DuckDB: in memory, with the lake's tables as views in <c>hive.default</c> over a snapshot of their
-/// files, and sandboxed so that SQL reaches nothing but the lake (no other files, network, extensions, or settings).
+/// One query's connection to the lake's database (<see cref="LakeDatabase"/>), which is sandboxed so that SQL
+/// reaches nothing but the lake (no other files, network, extensions, or settings). The metadata tables a query
+/// reads are temporary tables of its own connection.
 /// </summary>
 internal sealed class LakeSession : IDisposable
 {
@@ -26,45 +27,17 @@ internal sealed class LakeSession : IDisposable
     /// <summary>The lake's tables, as of this session's snapshot.</summary>
     public IReadOnlyList<string> TableNames { get; }
 
-    /// <summary>Opens a session whose unqualified names resolve in <paramref name="catalog"/>.<paramref name="schema"/>, as Presto's do.</summary>
-    public static LakeSession Open(LakeTables tables, string? catalog = PrestoCatalog.Hive, string? schema = PrestoCatalog.Default)
+    /// <summary>Makes a connection of the lake's database one query's session, resolving unqualified names in <paramref name="catalog"/>.<paramref name="schema"/>.</summary>
+    public static LakeSession Open(DuckDBConnection connection, IReadOnlyList<string> names, string? catalog, string? schema)
     {
-        var connection = new DuckDBConnection("DataSource=:memory:");
-        try
+        var session = new LakeSession(connection, names);
+        session.Execute($"create temp macro version() as '{PrestoVersion}'");
+        if (PrestoCatalog.IsLakeSchema(catalog ?? PrestoCatalog.Hive, schema ?? PrestoCatalog.Default))
         {
-            connection.Open();
-            var lake = Literal(Path.GetFullPath(tables.LakeRoot));
-            // This order matters: the allowed folder first, then no external access, then locking it all.
-            Execute(connection, $"set allowed_directories = [{lake}]");
-            Execute(connection, "set enable_external_access = false");
-            Execute(connection, "set autoinstall_known_extensions = false");
-            Execute(connection, "set autoload_known_extensions = false");
-            Execute(connection, "set TimeZone = 'UTC'");
-            // Presto divides integers as integers: count(*) * 100 / 3 is 66, not 66.67.
-            Execute(connection, "set integer_division = true");
-            Execute(connection, $"attach ':memory:' as {PrestoCatalog.Hive}");
-            Execute(connection, $"create schema {PrestoCatalog.Hive}.{Identifier(PrestoCatalog.Default)}");
-            var names = tables.Names();
-            foreach (var table in names)
-            {
-                var files = string.Join(", ", tables.Files(table).Select(Literal));
-                Execute(connection, $"create view {LakeTable(table)} as select * from read_parquet([{files}], hive_partitioning = true)");
-            }
-
-            Execute(connection, $"create temp macro version() as '{PrestoVersion}'");
-            Execute(connection, "set lock_configuration = true");
-            if (PrestoCatalog.IsLakeSchema(catalog ?? PrestoCatalog.Hive, schema ?? PrestoCatalog.Default))
-            {
-                Execute(connection, $"use {PrestoCatalog.Hive}.{Identifier(PrestoCatalog.Default)}");
-            }
-
-            return new LakeSession(connection, names);
+            session.Execute($"use {PrestoCatalog.Hive}.{Identifier(PrestoCatalog.Default)}");
         }
-        catch
-        {
-            connection.Dispose();
-            throw;
-        }
+
+        return session;
     }
 
     /// <summary>Every table a client can name, as Presto lists them: the lake's, then the metadata tables.</summary>
@@ -124,16 +97,15 @@ internal sealed class LakeSession : IDisposable
 
     public static string Literal(string text) => $"'{text.Replace("'", "''")}'";
 
-    private static string LakeTable(string table) => $"{PrestoCatalog.Hive}.{Identifier(PrestoCatalog.Default)}.{Identifier(table)}";
+    public static string LakeTable(string table) => $"{PrestoCatalog.Hive}.{Identifier(PrestoCatalog.Default)}.{Identifier(table)}";
 
-    public void Execute(string sql) => Execute(Connection, sql);
-
-    private static void Execute(DuckDBConnection connection, string sql)
+    public void Execute(string sql)
     {
-        using var command = connection.CreateCommand();
+        using var command = Connection.CreateCommand();
         command.CommandText = sql;
         command.ExecuteNonQuery();
     }
+
 
     public void Dispose() => Connection.Dispose();
 }

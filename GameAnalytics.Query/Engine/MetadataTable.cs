@@ -6,12 +6,14 @@ namespace GameAnalytics.Query.Engine;
 /// <summary>
 /// One of the tables that BI tools and drivers read before they query: Presto's <c>information_schema</c> and the
 /// JDBC driver's <c>system.jdbc</c>, with Presto's columns and type names. A query that names one reads a DuckDB
-/// table of that session's tables, built on demand in DuckDB's own database.
+/// table of that session's tables, built on demand as a temporary table of the query's connection.
 /// </summary>
 internal sealed class MetadataTable
 {
-    /// <summary>DuckDB's in-memory database, where the metadata tables are built.</summary>
-    public const string DuckDbCatalog = "memory";
+    /// <summary>The metadata tables are temporary tables of the query's own connection.</summary>
+    public const string DuckDbCatalog = "temp";
+
+    public const string DuckDbSchema = "main";
 
     private readonly Func<LakeSession, SqlDialect, IEnumerable<object?[]>> _rows;
 
@@ -31,7 +33,7 @@ internal sealed class MetadataTable
 
     public string Name { get; }
 
-    public string DuckDbSchema => $"{Catalog}_{Schema}";
+    public string DuckDbName => $"{Catalog}_{Schema}_{Name}";
 
     public IReadOnlyList<TableColumn> Columns { get; }
 
@@ -100,9 +102,8 @@ internal sealed class MetadataTable
     /// <summary>Builds this table for one session: created, then filled with its rows.</summary>
     public void Create(LakeSession session, SqlDialect dialect)
     {
-        var target = $"{DuckDbCatalog}.{LakeSession.Identifier(DuckDbSchema)}.{LakeSession.Identifier(Name)}";
-        session.Execute($"create schema if not exists {DuckDbCatalog}.{LakeSession.Identifier(DuckDbSchema)}");
-        session.Execute($"create table {target} ({string.Join(", ", Columns.Select(column => $"{LakeSession.Identifier(column.Name)} {column.Type.Name}"))})");
+        var target = $"{DuckDbCatalog}.{DuckDbSchema}.{LakeSession.Identifier(DuckDbName)}";
+        session.Execute($"create temp table {LakeSession.Identifier(DuckDbName)} ({string.Join(", ", Columns.Select(column => $"{LakeSession.Identifier(column.Name)} {column.Type.Name}"))})");
 
         using var insert = session.Connection.CreateCommand();
         insert.CommandText = $"insert into {target} values ({string.Join(", ", Columns.Select(_ => "?"))})";

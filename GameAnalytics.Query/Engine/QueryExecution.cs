@@ -19,14 +19,14 @@ internal sealed class QueryExecution : IDisposable
     private bool _userCanceled;
     private bool _rewritten;
 
-    public QueryExecution(string id, string sql, ClientSession client, LakeTables tables, QueryOptions options)
+    public QueryExecution(string id, string sql, ClientSession client, LakeDatabase database, QueryAdmission admission, QueryOptions options)
     {
         Id = id;
         Sql = sql;
         Client = client;
         _cancellation = new CancellationTokenSource(SessionProperties.Timeout(client, options));
         _cancellation.Token.Register(() => _timedOut = !_userCanceled);
-        Completion = Task.Run(() => Run(tables, options));
+        Completion = Task.Run(() => Run(database, admission, options));
     }
 
     public string Id { get; }
@@ -61,18 +61,26 @@ internal sealed class QueryExecution : IDisposable
         _cancellation.Cancel();
     }
 
-    private async Task Run(LakeTables tables, QueryOptions options)
+    private async Task Run(LakeDatabase database, QueryAdmission admission, QueryOptions options)
     {
         var token = _cancellation.Token;
         var dialect = Client.Dialect;
+        QueryAdmission.Ticket? ticket = null;
         try
         {
+            if (Sql.Length > options.MaxSqlLength)
+            {
+                throw new QueryException($"Query text is longer than the maximum of {options.MaxSqlLength:N0} characters (Query:MaxSqlLength)", PrestoError.QueryTextTooLarge);
+            }
+
             foreach (var (name, value) in Client.Properties)
             {
                 SessionProperties.Validate(name, value);
             }
 
-            using var lake = LakeSession.Open(tables, Client.Catalog, Client.Schema);
+            // The query stays QUEUED until it may run.
+            ticket = await admission.EnterAsync(token);
+            using var lake = database.OpenSession(Client.Catalog, Client.Schema);
             if (CatalogStatements.TryAnswer(Sql, lake, Client, options) is { } answer)
             {
                 UpdateType = answer.UpdateType;
@@ -83,7 +91,7 @@ internal sealed class QueryExecution : IDisposable
             }
 
             // Leading whitespace stays, so that DuckDB's error positions still point into the client's text.
-            var query = SqlQuery.Parse(lake.Connection, Sql.TrimEnd().TrimEnd(';'), Client);
+            var query = SqlQuery.Parse(lake, Sql.TrimEnd().TrimEnd(';'), Client);
             _rewritten = !query.IsOriginal;
             lake.Materialize(query.Metadata, dialect);
             List<(string Name, string Type)> described;
@@ -94,7 +102,7 @@ internal sealed class QueryExecution : IDisposable
             catch (DuckDBException ex)
             {
                 // DuckDB points into "describe <query>": on the first line, the query starts further right.
-                throw DuckDbErrors.Translate(ex, firstLineShift: "describe ".Length, withPosition: !_rewritten);
+                throw DuckDbErrors.Translate(ex, firstLineShift: "describe ".Length, withPosition: !_rewritten, hide: [database.LakeRoot, database.SpillDirectory]);
             }
 
             var types = described.Select(column => PrestoType.FromDuckDb(column.Type)).ToList();
@@ -103,6 +111,8 @@ internal sealed class QueryExecution : IDisposable
 
             using var command = lake.Connection.CreateCommand();
             command.CommandText = query.Text;
+            // Rows come from DuckDB as the client pages through them, not materialised whole.
+            command.UseStreamingMode = true;
             using var cancel = token.Register(command.Cancel);
             using var reader = command.ExecuteReader();
             var page = new List<object?[]>(options.PageRows);
@@ -137,7 +147,7 @@ internal sealed class QueryExecution : IDisposable
         }
         catch (DuckDBException ex)
         {
-            Failure = DuckDbErrors.Translate(ex, withPosition: !_rewritten);
+            Failure = DuckDbErrors.Translate(ex, withPosition: !_rewritten, hide: [database.LakeRoot, database.SpillDirectory]);
         }
         catch (Exception ex)
         {
@@ -145,6 +155,7 @@ internal sealed class QueryExecution : IDisposable
         }
         finally
         {
+            ticket?.Dispose();
             _pages.Writer.TryComplete();
         }
     }

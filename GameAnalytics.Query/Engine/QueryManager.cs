@@ -6,26 +6,43 @@ using Microsoft.Extensions.Options;
 namespace GameAnalytics.Query.Engine;
 
 /// <summary>The queries in flight, by id; those no client asked about for a while are cancelled and forgotten.</summary>
-internal sealed class QueryManager(LakeTables tables, IOptions<QueryOptions> options, TimeProvider clock) : IDisposable
+internal sealed class QueryManager : IDisposable
 {
     // Presto's query ids end in the coordinator's id, five characters of its base-32 alphabet.
     private const string CoordinatorAlphabet = "abcdefghijkmnpqrstuvwxyz23456789";
     private readonly string _coordinator = RandomNumberGenerator.GetString(CoordinatorAlphabet, 5);
     private readonly ConcurrentDictionary<string, TrackedQuery> _queries = new();
+    private readonly LakeDatabase _database;
+    private readonly QueryAdmission _admission;
+    private readonly IOptions<QueryOptions> _options;
+    private readonly TimeProvider _clock;
+    private readonly ITimer _sweeper;
     private int _sequence;
+
+    public QueryManager(LakeDatabase database, QueryAdmission admission, IOptions<QueryOptions> options, TimeProvider clock)
+    {
+        _database = database;
+        _admission = admission;
+        _options = options;
+        _clock = clock;
+        // Abandoned queries hold a connection and a place among the running ones: look for them even when no query comes.
+        var period = TimeSpan.FromTicks(Math.Clamp(options.Value.AbandonedAfter.Ticks / 4, TimeSpan.TicksPerSecond, TimeSpan.TicksPerMinute));
+        _sweeper = clock.CreateTimer(_ => Sweep(), null, period, period);
+    }
 
     public TrackedQuery Start(string sql, ClientSession client)
     {
         Sweep();
-        var now = clock.GetUtcNow();
+        var now = _clock.GetUtcNow();
         var id = $"{now:yyyyMMdd_HHmmss}_{Interlocked.Increment(ref _sequence) % 100_000:D5}_{_coordinator}";
         // Only the client that started a query knows its slug; every URI of the query carries it.
         var slug = "y" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
-        var query = new TrackedQuery(new QueryExecution(id, sql, client, tables, options.Value), slug) { LastAccess = now };
+        var query = new TrackedQuery(new QueryExecution(id, sql, client, _database, _admission, _options.Value), slug) { LastAccess = now };
         _queries[id] = query;
         return query;
     }
 
+    /// <summary>A query its client polls: finding it counts as the client's sign of life.</summary>
     public TrackedQuery? Find(string id, string? slug = null)
     {
         if (!_queries.TryGetValue(id, out var query) || (slug is not null && !CryptographicOperations.FixedTimeEquals(
@@ -34,9 +51,12 @@ internal sealed class QueryManager(LakeTables tables, IOptions<QueryOptions> opt
             return null;
         }
 
-        query.LastAccess = clock.GetUtcNow();
+        query.LastAccess = _clock.GetUtcNow();
         return query;
     }
+
+    /// <summary>A query, for its info: looking does not keep an abandoned query alive.</summary>
+    public TrackedQuery? Peek(string id) => _queries.GetValueOrDefault(id);
 
     public bool Cancel(string id)
     {
@@ -51,7 +71,7 @@ internal sealed class QueryManager(LakeTables tables, IOptions<QueryOptions> opt
 
     private void Sweep()
     {
-        var cutoff = clock.GetUtcNow() - options.Value.AbandonedAfter;
+        var cutoff = _clock.GetUtcNow() - _options.Value.AbandonedAfter;
         foreach (var (id, query) in _queries)
         {
             if (query.LastAccess < cutoff && _queries.TryRemove(id, out _))
@@ -63,6 +83,7 @@ internal sealed class QueryManager(LakeTables tables, IOptions<QueryOptions> opt
 
     public void Dispose()
     {
+        _sweeper.Dispose();
         foreach (var query in _queries.Values)
         {
             query.Execution.Cancel();

@@ -7,8 +7,9 @@ namespace GameAnalytics.Query.Engine;
 
 /// <summary>
 /// One read query as DuckDB parses it. The parse, not the text, decides what runs: DuckDB serializes SELECT
-/// statements alone, so COPY, ATTACH, PRAGMA, SET, INSTALL and writes are refused. The parse also gives
-/// Presto's column names, and the references to Presto's metadata tables, which are redirected to ours.
+/// statements alone, so COPY, ATTACH, PRAGMA, SET, INSTALL and writes are refused; a query reads the lake's
+/// tables and Presto's metadata tables (redirected to ours), never files or DuckDB's own catalog. The parse
+/// also gives Presto's column names.
 /// </summary>
 internal sealed class SqlQuery
 {
@@ -32,8 +33,9 @@ internal sealed class SqlQuery
 
     public IReadOnlyList<MetadataTable> Metadata { get; }
 
-    public static SqlQuery Parse(DuckDBConnection connection, string sql, ClientSession session)
+    public static SqlQuery Parse(LakeSession lake, string sql, ClientSession session)
     {
+        var connection = lake.Connection;
         var parsed = QuoteDefaultSchema(sql);
         var tree = JsonNode.Parse(Scalar(connection, "select json_serialize_sql($sql::varchar)", parsed))!.AsObject();
         if (tree["error"]!.GetValue<bool>())
@@ -47,33 +49,96 @@ internal sealed class SqlQuery
             throw new QueryException("Send exactly one statement per query.", PrestoError.NotSupported);
         }
 
+        var nodes = Objects(statements[0]!).ToList();
+        var ctes = nodes.Where(node => node["cte_map"]?["map"] is JsonArray).SelectMany(node => node["cte_map"]!["map"]!.AsArray())
+            .Select(entry => entry?["key"]?.GetValue<string>()).OfType<string>().ToHashSet(StringComparer.OrdinalIgnoreCase);
         var metadata = new List<MetadataTable>();
-        foreach (var reference in TableReferences(statements[0]!))
+        foreach (var node in nodes)
         {
-            if (MetadataTable.Find(reference["catalog_name"]?.GetValue<string>(), reference["schema_name"]?.GetValue<string>(),
-                    reference["table_name"]!.GetValue<string>(), session) is not { } table)
+            switch (Kind(node, "type"))
             {
-                continue;
+                case "BASE_TABLE":
+                    if (Redirect(node, session) is { } table)
+                    {
+                        if (!metadata.Contains(table))
+                        {
+                            metadata.Add(table);
+                        }
+                    }
+                    else if (!IsLakeTable(node, session, lake.TableNames) && !ctes.Contains(node["table_name"]!.GetValue<string>()))
+                    {
+                        throw Located($"Table '{Name(node, session)}' does not exist", PrestoError.MissingTable, sql, node);
+                    }
+
+                    break;
+                case "TABLE_FUNCTION" when node["function"] is JsonObject call && Kind(call, "function_name") is { } function && !AllowedTableFunctions.Contains(function):
+                    throw Located($"Table function '{function}' is not allowed: the lake is read through its tables", PrestoError.PermissionDenied, sql, node);
             }
 
-            // Keep the name the query uses for the table, so that qualified column references still resolve.
-            if (string.IsNullOrEmpty(reference["alias"]?.GetValue<string>()))
+            if (Kind(node, "class") == "FUNCTION" && Kind(node, "function_name") is { } name && RefusedFunctions.Contains(name))
             {
-                reference["alias"] = reference["table_name"]!.GetValue<string>();
-            }
-
-            reference["catalog_name"] = MetadataTable.DuckDbCatalog;
-            reference["schema_name"] = table.DuckDbSchema;
-            reference["table_name"] = table.Name;
-            if (!metadata.Contains(table))
-            {
-                metadata.Add(table);
+                throw Located($"Function '{name}' is not allowed", PrestoError.PermissionDenied, sql, node);
             }
         }
 
         var text = metadata.Count > 0 ? Scalar(connection, "select json_deserialize_sql($sql::json)", tree.ToJsonString()) : parsed;
         return new SqlQuery(sql, statements[0]!["node"]!.AsObject(), metadata, text);
     }
+
+    // Table functions that make rows rather than read files; every other one (read_parquet, glob, duckdb_views, ...) is refused.
+    private static readonly HashSet<string> AllowedTableFunctions = new(["range", "generate_series", "unnest"], StringComparer.OrdinalIgnoreCase);
+
+    // Settings name the server's folders.
+    private static readonly HashSet<string> RefusedFunctions = new(["current_setting"], StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Points a reference to one of Presto's metadata tables at this session's copy of it.</summary>
+    private static MetadataTable? Redirect(JsonObject reference, ClientSession session)
+    {
+        if (MetadataTable.Find(reference["catalog_name"]?.GetValue<string>(), reference["schema_name"]?.GetValue<string>(),
+                reference["table_name"]!.GetValue<string>(), session) is not { } table)
+        {
+            return null;
+        }
+
+        // Keep the name the query uses for the table, so that qualified column references still resolve.
+        if (string.IsNullOrEmpty(reference["alias"]?.GetValue<string>()))
+        {
+            reference["alias"] = reference["table_name"]!.GetValue<string>();
+        }
+
+        reference["catalog_name"] = MetadataTable.DuckDbCatalog;
+        reference["schema_name"] = MetadataTable.DuckDbSchema;
+        reference["table_name"] = table.DuckDbName;
+        return table;
+    }
+
+    private static bool IsLakeTable(JsonObject reference, ClientSession session, IReadOnlyList<string> tables)
+    {
+        var (catalog, schema, table) = Resolve(reference, session);
+        return PrestoCatalog.IsLakeSchema(catalog.ToLowerInvariant(), schema.ToLowerInvariant()) && tables.Contains(table, StringComparer.OrdinalIgnoreCase);
+    }
+
+    private static (string Catalog, string Schema, string Table) Resolve(JsonObject reference, ClientSession session) =>
+        (reference["catalog_name"]?.GetValue<string>() is { Length: > 0 } catalog ? catalog : session.Catalog ?? PrestoCatalog.Hive,
+         reference["schema_name"]?.GetValue<string>() is { Length: > 0 } schema ? schema : session.Schema ?? PrestoCatalog.Default,
+         reference["table_name"]!.GetValue<string>());
+
+    private static string Name(JsonObject reference, ClientSession session) =>
+        Resolve(reference, session) is var (catalog, schema, table) ? $"{catalog}.{schema}.{table}" : "";
+
+    private static QueryException Located(string message, PrestoError error, string sql, JsonObject node)
+    {
+        if (node["query_location"] is JsonValue value && value.TryGetValue<long>(out var offset) && offset < sql.Length)
+        {
+            var (line, column) = Locate(sql, (int)offset);
+            return new QueryException($"line {line}:{column}: {message}", error, line, column);
+        }
+
+        return new QueryException(message, error);
+    }
+
+    private static string? Kind(JsonObject node, string property) =>
+        node[property] is JsonValue value && value.TryGetValue<string>(out var kind) ? kind : null;
 
     /// <summary>
     /// Presto's names for the result's columns: an alias, or a column's own name, else <c>_col</c> and the
@@ -116,24 +181,25 @@ internal sealed class SqlQuery
         return names;
     }
 
-    private static IEnumerable<JsonObject> TableReferences(JsonNode node)
+    /// <summary>Every object of the parse tree, parents before their children.</summary>
+    private static IEnumerable<JsonObject> Objects(JsonNode node)
     {
-        if (node is JsonObject { } table && table["type"] is JsonValue type && type.TryGetValue<string>(out var kind) && kind == "BASE_TABLE")
+        if (node is JsonObject value)
         {
-            yield return table;
+            yield return value;
         }
 
         IEnumerable<JsonNode?> children = node switch
         {
-            JsonObject value => value.Select(property => property.Value).ToList(),
+            JsonObject properties => properties.Select(property => property.Value).ToList(),
             JsonArray array => array.ToList(),
             _ => [],
         };
         foreach (var child in children.OfType<JsonNode>())
         {
-            foreach (var reference in TableReferences(child))
+            foreach (var descendant in Objects(child))
             {
-                yield return reference;
+                yield return descendant;
             }
         }
     }

@@ -3,16 +3,42 @@ using GameAnalytics.Query.Engine;
 
 namespace GameAnalytics.Query.Insights;
 
-/// <summary>Computes the insights in SQL over the lake, with the query service's own sandboxed engine.</summary>
-internal sealed class InsightsService(LakeTables tables, TimeProvider clock)
+/// <summary>
+/// Computes the insights in SQL over the lake, with the query service's own sandboxed engine, once per change of
+/// the lake: every page poll between two commits is answered from the last computation. Users are counted by
+/// <c>user_id</c>, which batch traffic from a game server carries; the host is one server's.
+/// </summary>
+internal sealed class InsightsService(LakeDatabase database, LakeTables tables, TimeProvider clock)
 {
     private static readonly string[] EventTables = ["sword_purchases", "join_guilds", "slay_dragons", "catch_butterflies", "default_hits"];
 
+    private readonly Lock _cache = new();
+    private (long Version, InsightsSummary Summary)? _computed;
+
     public InsightsSummary Summarize()
     {
-        var present = tables.Names().ToHashSet();
+        var (_, version) = database.Snapshot();
+        InsightsSummary summary;
+        lock (_cache)
+        {
+            if (_computed is not { } computed || computed.Version != version)
+            {
+                _computed = (version, Compute());
+            }
+
+            summary = _computed.Value.Summary;
+        }
+
+        // The age of the newest event grows between two commits, so it is measured now.
+        var latest = summary.Freshness.LatestReceivedAt;
+        return summary with { Freshness = summary.Freshness with { AgeSeconds = latest is { } at ? Math.Round((clock.GetUtcNow().UtcDateTime - at).TotalSeconds, 1) : null } };
+    }
+
+    private InsightsSummary Compute()
+    {
+        using var session = database.OpenSession();
+        var present = session.TableNames.ToHashSet();
         var eventTables = EventTables.Where(present.Contains).ToList();
-        using var session = LakeSession.Open(tables);
         var connection = session.Connection;
         if (eventTables.Count == 0)
         {
@@ -20,10 +46,10 @@ internal sealed class InsightsService(LakeTables tables, TimeProvider clock)
         }
 
         var allEvents = string.Join(" union all ", eventTables.Select(table => $"select user_id, host, event_type, received_at from {table}"));
-        var users = Scalar<long>(connection, $"select count(distinct host) from ({allEvents})");
-        var joined = present.Contains("join_guilds") ? Scalar<long>(connection, "select count(distinct host) from join_guilds") : 0;
-        var catches = present.Contains("catch_butterflies") ? Scalar<double>(connection, "select count(*) * 1.0 / count(distinct host) from catch_butterflies") : 0;
-        var slays = present.Contains("slay_dragons") ? Scalar<double>(connection, "select count(*) * 1.0 / count(distinct host) from slay_dragons") : 0;
+        var users = Scalar<long>(connection, $"select count(distinct user_id) from ({allEvents})");
+        var joined = present.Contains("join_guilds") ? Scalar<long>(connection, "select count(distinct user_id) from join_guilds") : 0;
+        var catches = present.Contains("catch_butterflies") ? Scalar<double>(connection, "select coalesce(count(*) * 1.0 / nullif(count(distinct user_id), 0), 0) from catch_butterflies") : 0;
+        var slays = present.Contains("slay_dragons") ? Scalar<double>(connection, "select coalesce(count(*) * 1.0 / nullif(count(distinct user_id), 0), 0) from slay_dragons") : 0;
 
         // The last hour of data the lake has, so that a lake fed long ago still shows its traffic. Minutes come from
         // epoch arithmetic: date_trunc on a timestamp with time zone goes through DuckDB's ICU calendar, 15 times slower.
@@ -34,7 +60,7 @@ internal sealed class InsightsService(LakeTables tables, TimeProvider clock)
             row => new EventsPerMinute(DateTime.SpecifyKind(row.GetDateTime(0), DateTimeKind.Utc), row.GetString(1), row.GetInt64(2)));
         var topUsers = Rows(connection,
             $"select user_id, count(*) from ({allEvents}) group by 1 order by 2 desc, 1 limit 10",
-            row => new TopUser(row.GetString(0), row.GetInt64(1)));
+            row => new TopUser(row.IsDBNull(0) ? "" : row.GetString(0), row.GetInt64(1)));
 
         var latest = DateTime.SpecifyKind(Scalar<DateTime>(connection, $"select max(received_at) from ({allEvents})"), DateTimeKind.Utc);
         var landed = eventTables.SelectMany(tables.Files).Select(File.GetLastWriteTimeUtc).DefaultIfEmpty().Max();
@@ -44,7 +70,7 @@ internal sealed class InsightsService(LakeTables tables, TimeProvider clock)
             new PerUser(Math.Round(catches, 2), Math.Round(slays, 2)),
             perMinute,
             topUsers,
-            new Freshness(latest, landed, Math.Round((clock.GetUtcNow().UtcDateTime - latest).TotalSeconds, 1)));
+            new Freshness(latest, landed, null));
     }
 
     private static T Scalar<T>(DuckDBConnection connection, string sql)

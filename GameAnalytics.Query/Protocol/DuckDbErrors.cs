@@ -7,9 +7,10 @@ namespace GameAnalytics.Query.Protocol;
 public static partial class DuckDbErrors
 {
     /// <summary>The error as Presto's; <paramref name="withPosition"/> is false where DuckDB ran other text than the client sent.</summary>
-    public static QueryException Translate(DuckDBException ex, int firstLineShift = 0, bool withPosition = true)
+    /// <remarks>The server's folders in <paramref name="hide"/> never reach the client: they read as <c>&lt;lake&gt;</c>.</remarks>
+    public static QueryException Translate(DuckDBException ex, int firstLineShift = 0, bool withPosition = true, IReadOnlyList<string>? hide = null)
     {
-        var message = ex.Message;
+        var message = (hide ?? []).Aggregate(ex.Message, (text, folder) => text.Replace(folder, "<lake>", StringComparison.Ordinal));
         var (line, column) = withPosition ? ErrorPosition(message) : (null, null);
         if (line == 1)
         {
@@ -24,6 +25,7 @@ public static partial class DuckDbErrors
             _ when headline.StartsWith("Binder Error: Referenced column", StringComparison.Ordinal) => PrestoError.MissingColumn,
             _ when headline.StartsWith("Permission Error", StringComparison.Ordinal) => PrestoError.PermissionDenied,
             _ when headline.StartsWith("Invalid Input Error", StringComparison.Ordinal) || headline.StartsWith("Conversion Error", StringComparison.Ordinal) => PrestoError.InvalidFunctionArgument,
+            _ when headline.StartsWith("Out of Memory Error", StringComparison.Ordinal) => PrestoError.ExceededMemoryLimit,
             _ => PrestoError.GenericUserError,
         };
         var text = line is { } l && column is { } c ? $"line {l}:{c}: {headline}" : headline;

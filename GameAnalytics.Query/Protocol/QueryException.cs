@@ -25,6 +25,7 @@ public sealed record PrestoError(string Name, int Code, string Type, string? Tri
 {
     public const string UserError = "USER_ERROR";
     public const string InternalError = "INTERNAL_ERROR";
+    public const string InsufficientResources = "INSUFFICIENT_RESOURCES";
 
     public static readonly PrestoError GenericUserError = new("GENERIC_USER_ERROR", 0, UserError);
     public static readonly PrestoError SyntaxError = new("SYNTAX_ERROR", 1, UserError);
@@ -37,6 +38,9 @@ public sealed record PrestoError(string Name, int Code, string Type, string? Tri
     public static readonly PrestoError MissingSchema = new("MISSING_SCHEMA", 45, UserError, "SCHEMA_NOT_FOUND");
     public static readonly PrestoError MissingTable = new("MISSING_TABLE", 46, UserError, "TABLE_NOT_FOUND");
     public static readonly PrestoError MissingColumn = new("MISSING_COLUMN", 47, UserError, "COLUMN_NOT_FOUND");
-    public static readonly PrestoError ExceededTimeLimit = new("EXCEEDED_TIME_LIMIT", 131075, "INSUFFICIENT_RESOURCES");
+    public static readonly PrestoError QueryTextTooLarge = new("QUERY_TEXT_TOO_LARGE", 35, UserError);
+    public static readonly PrestoError ExceededMemoryLimit = new("EXCEEDED_GLOBAL_MEMORY_LIMIT", 131073, InsufficientResources);
+    public static readonly PrestoError QueryQueueFull = new("QUERY_QUEUE_FULL", 131074, InsufficientResources);
+    public static readonly PrestoError ExceededTimeLimit = new("EXCEEDED_TIME_LIMIT", 131075, InsufficientResources);
     public static readonly PrestoError GenericInternalError = new("GENERIC_INTERNAL_ERROR", 65536, InternalError);
 }

@@ -1,3 +1,6 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
 using GameAnalytics.Query.Protocol;
 using GameAnalytics.Tests.Fixtures;
 using Microsoft.AspNetCore.Hosting;
@@ -66,6 +69,115 @@ public sealed class QueryServiceBehaviourTests : IDisposable
 
         Assert.Equal("EXCEEDED_TIME_LIMIT", responses[^1].GetProperty("error").GetProperty("errorName").GetString());
         Assert.True(responses[^1].GetProperty("stats").GetProperty("elapsedTimeMillis").GetInt64() < 30_000);
+    }
+
+    [Fact]
+    public async Task Queries_past_the_running_cap_wait_queued_and_past_the_queue_fail_at_once()
+    {
+        Land(sequence: 0, count: 1000);
+        using var service = Service(("Query:MaxConcurrentQueries", "1"), ("Query:MaxQueuedQueries", "1"));
+        using var client = service.CreateClient();
+        // A billion rows that the client does not page through: the query holds its place until it is cancelled.
+        using var running = await PrestoHttp.PostAsync(client, "select a.event_id from sword_purchases a, sword_purchases b, sword_purchases c");
+        var first = await running.Content.ReadFromJsonAsync<JsonElement>();
+        await client.GetAsync(first.GetProperty("nextUri").GetString());
+        using var waiting = await PrestoHttp.PostAsync(client, "select 1");
+        var queued = await client.GetFromJsonAsync<JsonElement>((await waiting.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("nextUri").GetString());
+        var refused = await PrestoHttp.RunAsync(client, "select 2");
+        await client.DeleteAsync($"/v1/query/{first.GetProperty("id").GetString()}");
+        var admitted = await PrestoHttp.RunAsync(client, "select 3");
+
+        Assert.Equal("QUEUED", queued.GetProperty("stats").GetProperty("state").GetString());
+        Assert.Equal("QUERY_QUEUE_FULL", refused[^1].GetProperty("error").GetProperty("errorName").GetString());
+        Assert.Equal(3, PrestoHttp.Single(admitted).GetInt64());
+    }
+
+    [Fact]
+    public async Task An_abandoned_query_is_cancelled_and_its_place_released()
+    {
+        Land(sequence: 0, count: 1000);
+        using var service = Service(("Query:MaxConcurrentQueries", "1"), ("Query:AbandonedAfter", "00:00:01"));
+        using var client = service.CreateClient();
+
+        using var abandoned = await PrestoHttp.PostAsync(client, "select a.event_id from sword_purchases a, sword_purchases b, sword_purchases c");
+        var id = (await abandoned.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
+        // Asking for a query's info is not polling it: the query is still abandoned.
+        await StreamingHost.WaitUntilAsync(() => client.GetAsync($"/v1/query/{id}").Result.StatusCode == HttpStatusCode.Gone, "the abandoned query is forgotten", TimeSpan.FromSeconds(30));
+        var after = await PrestoHttp.RunAsync(client, "select count(*) from sword_purchases");
+
+        Assert.Equal(1000, PrestoHttp.Single(after).GetInt64());
+    }
+
+    [Fact]
+    public async Task Sql_longer_than_the_limit_is_refused_with_a_presto_error()
+    {
+        using var service = Service(("Query:MaxSqlLength", "100"));
+        using var client = service.CreateClient();
+
+        var answers = await PrestoHttp.RunAsync(client, "select 1 -- " + new string('x', 200));
+
+        Assert.Equal("QUERY_TEXT_TOO_LARGE", answers[^1].GetProperty("error").GetProperty("errorName").GetString());
+        Assert.Contains("Query:MaxSqlLength", answers[^1].GetProperty("error").GetProperty("message").GetString());
+    }
+
+    [Theory]
+    [InlineData("select * from read_parquet('{lake}/_streaming/*')", "PERMISSION_DENIED")]
+    [InlineData("select * from read_parquet('{lake}/sword_purchases/**/*.parquet')", "PERMISSION_DENIED")]
+    [InlineData("select * from glob('{lake}/*')", "PERMISSION_DENIED")]
+    [InlineData("select * from '{lake}/sword_purchases/dt=2026-11-29/x.parquet'", "MISSING_TABLE")]
+    [InlineData("select sql from duckdb_views()", "PERMISSION_DENIED")]
+    [InlineData("select sql from duckdb_views", "MISSING_TABLE")]
+    [InlineData("select definition from pg_catalog.pg_views", "MISSING_TABLE")]
+    [InlineData("select current_setting('allowed_directories')", "PERMISSION_DENIED")]
+    [InlineData("select * from hive.default.\"_streaming\"", "MISSING_TABLE")]
+    public async Task The_lakes_internals_and_the_servers_folders_stay_hidden(string sql, string error)
+    {
+        Land(sequence: 0, count: 10);
+        Directory.CreateDirectory(Path.Combine(_lake.Path, "_streaming"));
+        using var service = Service();
+        using var client = service.CreateClient();
+
+        var answers = await PrestoHttp.RunAsync(client, sql.Replace("{lake}", _lake.Path));
+
+        Assert.Equal(error, answers[^1].GetProperty("error").GetProperty("errorName").GetString());
+        // The message may repeat what the client typed, but names no other folder of the server.
+        var typed = System.Text.RegularExpressions.Regex.Matches(sql.Replace("{lake}", _lake.Path), "'([^']*)'").Select(match => match.Groups[1].Value);
+        var message = typed.Aggregate(answers[^1].GetProperty("error").GetProperty("message").GetString()!, (text, literal) => text.Replace(literal, ""));
+        Assert.DoesNotContain(_lake.Path, message);
+    }
+
+    [Fact]
+    public async Task No_answer_names_the_lakes_folder()
+    {
+        Land(sequence: 0, count: 10);
+        using var service = Service();
+        using var client = service.CreateClient();
+
+        foreach (var sql in new[] { "show create table sword_purchases", "select * from information_schema.columns", "select * from system.jdbc.tables", "describe sword_purchases", "select * from sword_purchases" })
+        {
+            var answers = await PrestoHttp.RunAsync(client, sql);
+            Assert.DoesNotContain(_lake.Path, string.Join("\n", answers.Select(answer => answer.GetRawText())));
+        }
+    }
+
+    [Fact]
+    public async Task The_insights_follow_the_lake_and_count_users_by_user_id()
+    {
+        using var service = Service();
+        using var client = service.CreateClient();
+        Land(sequence: 0, count: 100);
+        var before = await client.GetFromJsonAsync<JsonElement>("/insights/api/summary");
+        var again = await client.GetFromJsonAsync<JsonElement>("/insights/api/summary");
+
+        var at = new DateTime(2026, 11, 29, 20, 5, 0, DateTimeKind.Utc);
+        LandedEvents.Write(_lake.Path, "sword_purchases", 1, Enumerable.Range(0, 50)
+            .Select(i => LandedEvents.Create("purchase_sword", "game-server.example", at, 20_000 + i) with { UserId = $"player{i % 5}" }).ToList());
+        await StreamingHost.WaitUntilAsync(
+            () => client.GetFromJsonAsync<JsonElement>("/insights/api/summary").Result.GetProperty("guildShare").GetProperty("users").GetInt64() == 6,
+            "the summary counts the new players");
+
+        Assert.Equal(1, before.GetProperty("guildShare").GetProperty("users").GetInt64());
+        Assert.Equal(before.GetProperty("topUsers").GetRawText(), again.GetProperty("topUsers").GetRawText());
     }
 
     private WebApplicationFactory<QueryResults> Service(params (string Key, string Value)[] settings) =>
