@@ -17,16 +17,7 @@ internal static class EmbeddedTopology
             .WithDataDirectory(dataDirectory)
             .WaitForIfRun(kafka);
 
-        builder.AddProject<Projects.GameAnalytics_Query>("query")
-            .WithEndpoint("http", endpoint =>
-            {
-                endpoint.Port = ports.Query;
-                endpoint.IsProxied = false;
-            })
-            .WithDataDirectory(dataDirectory)
-            .WithHttpHealthCheck("/health")
-            .WithUrlForEndpoint("http", url => url.DisplayText = "SQL (Presto protocol)")
-            .WithUrl(string.Create(CultureInfo.InvariantCulture, $"http://localhost:{ports.Query}/insights"), "Insights");
+        builder.AddQuery(ports, dataDirectory);
 
         builder.AddSimulator(api);
         builder.LogWhereEverythingIs(api, ports, Topologies.Embedded, dataDirectory.LocalPath ?? "the data-dir parameter");
@@ -56,6 +47,35 @@ internal static class EmbeddedTopology
             .WithEnvironment("DevBroker__Port", port.ToString(CultureInfo.InvariantCulture))
             .WithHttpHealthCheck("/health");
         return (broker, ReferenceExpression.Create($"127.0.0.1:{broker.GetEndpoint("tcp").Property(EndpointProperty.Port)}"));
+    }
+
+    /// <summary>
+    /// The query service on HTTP, and on HTTPS where the machine has the ASP.NET Core development certificate
+    /// (Presto and Trino clients send passwords only over HTTPS). Published, the users come from the secret
+    /// parameter <c>query-users</c> and the ingress terminates TLS.
+    /// </summary>
+    private static void AddQuery(this IDistributedApplicationBuilder builder, TopologyPorts ports, DataDirectory dataDirectory)
+    {
+        var query = builder.AddProject<Projects.GameAnalytics_Query>("query")
+            .WithEndpoint("http", endpoint =>
+            {
+                endpoint.Port = ports.Query;
+                endpoint.IsProxied = false;
+            })
+            .WithDataDirectory(dataDirectory)
+            .WithHttpHealthCheck("/health")
+            .WithUrlForEndpoint("http", url => url.DisplayText = "SQL (Presto protocol)")
+            .WithUrl(string.Create(CultureInfo.InvariantCulture, $"http://localhost:{ports.Query}/insights"), "Insights");
+
+        if (builder.ExecutionContext.IsPublishMode)
+        {
+            query.WithEnvironment("Query__Users", builder.AddParameter("query-users", secret: true));
+        }
+        else if (DevelopmentCertificate.Exists())
+        {
+            query.WithHttpsEndpoint(port: ports.QueryHttps, name: "https", isProxied: false)
+                .WithUrlForEndpoint("https", url => url.DisplayText = "SQL over HTTPS (passwords)");
+        }
     }
 
     private static IResourceBuilder<T> WaitForIfRun<T>(this IResourceBuilder<T> resource, IResourceBuilder<IResource>? dependency)

@@ -32,6 +32,12 @@ public static class GameCtl
             Recursive = true,
         };
         var user = new Option<string>("--user") { Description = "The user the server sees", DefaultValueFactory = _ => Environment.UserName, Recursive = true };
+        var password = new Option<string?>("--password")
+        {
+            Description = "The user's password, for a server with passwords on (HTTPS only); PRESTO_PASSWORD also sets it",
+            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("PRESTO_PASSWORD") is { Length: > 0 } fromEnvironment ? fromEnvironment : null,
+            Recursive = true,
+        };
         var catalog = new Option<string>("--catalog") { DefaultValueFactory = _ => "hive", Recursive = true };
         var schema = new Option<string>("--schema") { DefaultValueFactory = _ => "default", Recursive = true };
         var trino = new Option<bool>("--trino") { Description = "Send X-Trino-* headers (for a Trino server)", Recursive = true };
@@ -42,6 +48,7 @@ public static class GameCtl
             {
                 Server = parsed.GetValue(server)!,
                 User = parsed.GetValue(user)!,
+                Password = parsed.GetValue(password),
                 Catalog = parsed.GetValue(catalog)!,
                 Schema = parsed.GetValue(schema)!,
                 Source = "gamectl",
@@ -64,9 +71,24 @@ public static class GameCtl
         var insights = new Command("insights", "Answer the game's product questions");
         insights.SetAction((parsed, cancellationToken) => new InsightsCommand(new SqlRunner(Connect(parsed), console), console).RunAsync(cancellationToken));
 
+        var secret = new Argument<string?>("password") { Description = "The password to hash; without it, read from standard input", Arity = ArgumentArity.ZeroOrOne };
+        var hashPassword = new Command("hash-password", "Print a password's hash for the query service's Query:Users") { secret };
+        hashPassword.SetAction(parsed =>
+        {
+            var text = parsed.GetValue(secret) ?? (input ?? Console.In).ReadLine() ?? "";
+            if (text.Length == 0)
+            {
+                console.MarkupLine("[red]No password given.[/]");
+                return 1;
+            }
+
+            console.WriteLine(PasswordHash.Create(text));
+            return 0;
+        });
+
         var root = new RootCommand("gamectl: SQL over the GameAnalytics lake, like the Presto CLI, and simulated players")
         {
-            server, user, catalog, schema, trino, sql, tables, describe, insights,
+            server, user, password, catalog, schema, trino, sql, tables, describe, insights, hashPassword,
             SimulateCommand.Create(console, handler),
         };
         return await root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = new AnsiWriter(console), Error = new AnsiWriter(console) });

@@ -6,6 +6,9 @@ public sealed class PrestoClientOptions
 
     public string User { get; set; } = Environment.UserName;
 
+    /// <summary>The user's password, for a server with passwords on; sent as HTTP Basic, and only over HTTPS.</summary>
+    public string? Password { get; set; }
+
     public string Catalog { get; set; } = "hive";
 
     public string Schema { get; set; } = "default";

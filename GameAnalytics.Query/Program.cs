@@ -9,6 +9,8 @@ var app = builder.Build();
 
 app.UseForwardedHeaders();
 app.UseStaticFiles();
+app.UseAuthentication();
+app.UseAuthorization();
 
 app.MapStatementApi();
 app.MapInsightsApi();

@@ -34,6 +34,13 @@ public sealed class QueryOptions
     /// <summary>Queries that may wait; past them, a query fails at once with QUERY_QUEUE_FULL.</summary>
     public int MaxQueuedQueries { get; set; } = 100;
 
+    /// <summary>
+    /// Users and their password hashes (<c>gamectl hash-password</c>). When there are any, every request but the
+    /// health checks needs HTTP Basic credentials of one of them; without, the user header alone is enough.
+    /// Configured as a section (<c>Query:Users:alice</c>) or as one value of <c>user:hash</c> lines, for a secret.
+    /// </summary>
+    public Dictionary<string, string> Users { get; set; } = new(StringComparer.Ordinal);
+
     /// <summary>The longest SQL text a query may have, in characters (Presto's <c>query.max-length</c> default).</summary>
     public int MaxSqlLength { get; set; } = 1_000_000;
 }

@@ -9,7 +9,7 @@ public static class InsightsApi
     public static IEndpointRouteBuilder MapInsightsApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/insights", () => TypedResults.Redirect("/insights/index.html")).ExcludeFromDescription();
-        var api = app.MapGroup("/insights").WithTags("Insights");
+        var api = app.MapGroup("/insights").WithTags("Insights").RequireAuthorization(QueryExtensions.ReaderPolicy);
         api.MapGet("/api/summary", Summary).WithSummary("Guild share, catches against slays, events per minute, top users, freshness");
         return app;
     }

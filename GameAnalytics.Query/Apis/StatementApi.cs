@@ -2,6 +2,7 @@ using System.Net;
 using GameAnalytics.Query.Engine;
 using GameAnalytics.Query.Protocol;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 
 namespace GameAnalytics.Query.Apis;
 
@@ -17,12 +18,12 @@ public static class StatementApi
 
     public static IEndpointRouteBuilder MapStatementApi(this IEndpointRouteBuilder app)
     {
-        var statement = app.MapGroup("/v1/statement").WithTags("Presto protocol");
+        var statement = app.MapGroup("/v1/statement").WithTags("Presto protocol").RequireAuthorization(QueryExtensions.ReaderPolicy);
         statement.MapPost("", SubmitAsync).WithSummary("Run one SQL statement");
         statement.MapGet("/{phase:regex(^(queued|executing)$)}/{queryId}/{slug}/{token:long}", NextAsync).WithSummary("The next answer of a query");
         statement.MapDelete("/{phase:regex(^(queued|executing)$)}/{queryId}/{slug}/{token:long}", CancelStatement).WithSummary("Cancel a query");
 
-        var query = app.MapGroup("/v1/query").WithTags("Presto protocol");
+        var query = app.MapGroup("/v1/query").WithTags("Presto protocol").RequireAuthorization(QueryExtensions.ReaderPolicy);
         query.MapGet("/{queryId}", Info).WithSummary("A query's state");
         query.MapDelete("/{queryId}", Kill).WithSummary("Cancel a query");
 
@@ -30,16 +31,32 @@ public static class StatementApi
         return app;
     }
 
-    internal static async Task<Results<Ok<QueryResults>, ContentHttpResult>> SubmitAsync(HttpContext context, QueryManager queries, CancellationToken cancellationToken)
+    internal static async Task<Results<Ok<QueryResults>, ContentHttpResult>> SubmitAsync(
+        HttpContext context, QueryManager queries, IOptions<QueryOptions> options, CancellationToken cancellationToken)
     {
-        if (ClientSession.FromHeaders(context.Request.Headers) is not { } client)
+        var authenticated = Authenticated(context);
+        if (ClientSession.FromHeaders(context.Request.Headers, authenticated) is not { } client)
         {
             // As Presto answers: a plain-text 400.
             return TypedResults.Text("User must be set (X-Presto-User or X-Trino-User header)", statusCode: StatusCodes.Status400BadRequest);
         }
 
+        if (authenticated is not null && client.User != authenticated)
+        {
+            return TypedResults.Text($"Access Denied: User {authenticated} cannot impersonate user {client.User}", statusCode: StatusCodes.Status403Forbidden);
+        }
+
+        // Past the limit the query is refused: the rest of a huge body is never read.
         using var body = new StreamReader(context.Request.Body);
-        var sql = await body.ReadToEndAsync(cancellationToken);
+        var text = new System.Text.StringBuilder();
+        var chunk = new char[4096];
+        int read;
+        while (text.Length <= options.Value.MaxSqlLength && (read = await body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            text.Append(chunk, 0, read);
+        }
+
+        var sql = text.ToString();
         if (string.IsNullOrWhiteSpace(sql))
         {
             return TypedResults.Text("SQL statement is empty", statusCode: StatusCodes.Status400BadRequest);
@@ -57,7 +74,7 @@ public static class StatementApi
     internal static async Task<Results<Ok<QueryResults>, ContentHttpResult>> NextAsync(
         HttpContext context, string queryId, string slug, long token, QueryManager queries, CancellationToken cancellationToken)
     {
-        if (queries.Find(queryId, slug) is not { } tracked)
+        if (queries.Find(queryId, slug) is not { } tracked || !IsOwner(context, tracked.Execution))
         {
             return QueryNotFound();
         }
@@ -94,12 +111,12 @@ public static class StatementApi
         }
     }
 
-    internal static Results<NoContent, ContentHttpResult> CancelStatement(string queryId, string slug, QueryManager queries) =>
-        queries.Find(queryId, slug) is not null && queries.Cancel(queryId) ? TypedResults.NoContent() : QueryNotFound();
+    internal static Results<NoContent, ContentHttpResult> CancelStatement(HttpContext context, string queryId, string slug, QueryManager queries) =>
+        queries.Find(queryId, slug) is { } tracked && IsOwner(context, tracked.Execution) && queries.Cancel(queryId) ? TypedResults.NoContent() : QueryNotFound();
 
     internal static Results<Ok<QueryInfo>, ContentHttpResult> Info(HttpContext context, string queryId, QueryManager queries)
     {
-        if (queries.Peek(queryId) is not { Execution: var execution })
+        if (queries.Peek(queryId) is not { Execution: var execution } || !IsOwner(context, execution))
         {
             return TypedResults.Text("Query not found", statusCode: StatusCodes.Status410Gone);
         }
@@ -108,11 +125,22 @@ public static class StatementApi
             (long)execution.Elapsed.TotalMilliseconds, execution.Rows, execution.Failure?.ToQueryError(execution.Client.Dialect)));
     }
 
-    internal static NoContent Kill(string queryId, QueryManager queries)
+    internal static NoContent Kill(HttpContext context, string queryId, QueryManager queries)
     {
-        queries.Cancel(queryId);
+        if (queries.Peek(queryId) is { } tracked && IsOwner(context, tracked.Execution))
+        {
+            queries.Cancel(queryId);
+        }
+
         return TypedResults.NoContent();
     }
+
+    /// <summary>The user whose password the request carried, when passwords are on.</summary>
+    private static string? Authenticated(HttpContext context) => context.User.Identity is { IsAuthenticated: true, Name: { } name } ? name : null;
+
+    /// <summary>With passwords on, a query is its own user's; without, its unguessable slug is the only key.</summary>
+    private static bool IsOwner(HttpContext context, QueryExecution execution) =>
+        Authenticated(context) is not { } user || user == execution.Client.User;
 
     internal static Ok<ServerInfo> Server() =>
         TypedResults.Ok(new ServerInfo(new NodeVersion(LakeSession.PrestoVersion), "gameanalytics", true, false,

@@ -17,12 +17,13 @@ public sealed record ClientSession(SqlDialect Dialect, string User, string? Cata
 {
     public string Header(string name) => $"X-{Dialect.Family}-{name}";
 
-    public static ClientSession? FromHeaders(IHeaderDictionary headers)
+    /// <summary>The session the headers describe; without a user header, the user whose password the request carried.</summary>
+    public static ClientSession? FromHeaders(IHeaderDictionary headers, string? authenticatedUser = null)
     {
         var family = headers.ContainsKey("X-Trino-User") ? HeaderFamily.Trino : HeaderFamily.Presto;
         string? Read(string name) => headers[$"X-{family}-{name}"] is { Count: > 0 } values && !string.IsNullOrWhiteSpace(values[0]) ? values[0]!.Trim() : null;
 
-        if (Read("User") is not { } user)
+        if ((Read("User") ?? authenticatedUser) is not { } user)
         {
             return null;
         }

@@ -15,10 +15,12 @@ public sealed class ManifestTests : IDisposable
         var resources = await PublishAsync();
 
         // No simulated players in a deployment.
-        Assert.Equal(["api", "data-dir", "kafka", "query", "streaming"], resources.Keys.Order());
+        Assert.Equal(["api", "data-dir", "kafka", "query", "query-users", "streaming"], resources.Keys.Order());
         Assert.Equal("parameter.v0", Type(resources["kafka"]));
         Assert.True(resources["kafka"].GetProperty("inputs").GetProperty("value").GetProperty("secret").GetBoolean(), "the Kafka connection string is a secret");
         Assert.Equal("parameter.v0", Type(resources["data-dir"]));
+        Assert.True(resources["query-users"].GetProperty("inputs").GetProperty("value").GetProperty("secret").GetBoolean(), "the SQL users' password hashes are a secret");
+        Assert.Equal("{query-users.value}", Env(resources["query"], "Query__Users"));
 
         foreach (var service in new[] { "api", "streaming", "query" })
         {

@@ -1,13 +1,17 @@
 // Runs SQL statements, in order and in one session, through a Presto or Trino client from npm:
 //   node run-statements.mjs presto|trino <server url> < statements.json
 // statements.json is a JSON array of SQL strings. Prints one JSON array: per statement, the column names and
-// types and the rows the client returned, or the error it raised.
+// types and the rows the client returned, or the error it raised. For a server with passwords, over HTTPS:
+// SQL_USER, SQL_PASSWORD, and SQL_CA_FILE (the PEM certificate to trust).
+import { readFileSync } from 'node:fs';
 import presto from 'presto-client';
-import { Trino } from 'trino-client';
+import { Trino, BasicAuth } from 'trino-client';
 
 const [engine, server] = process.argv.slice(2);
 const url = new URL(server);
-const user = 'tests';
+const user = process.env.SQL_USER ?? 'tests';
+const password = process.env.SQL_PASSWORD;
+const ssl = process.env.SQL_CA_FILE ? { ca: readFileSync(process.env.SQL_CA_FILE) } : undefined;
 
 let input = '';
 for await (const chunk of process.stdin) input += chunk;
@@ -15,8 +19,13 @@ const statements = JSON.parse(input);
 
 const prestoClient = new presto.Client({
   host: url.hostname, port: Number(url.port), user, catalog: 'hive', schema: 'default', checkInterval: 10, timeout: 60,
+  ssl, basic_auth: password ? { user, password } : undefined,
 });
-const trino = Trino.create({ server, catalog: 'hive', schema: 'default', extraHeaders: { 'X-Trino-User': user } });
+const trino = Trino.create({
+  server, catalog: 'hive', schema: 'default', ssl,
+  auth: password ? new BasicAuth(user, password) : undefined,
+  extraHeaders: password ? {} : { 'X-Trino-User': user },
+});
 
 const viaPresto = query => new Promise((resolve, reject) => {
   let columns = null;

@@ -12,7 +12,7 @@ public static class NodeSqlClients
     private static readonly string Folder = Path.Combine(Repository.Root, "GameAnalytics.Tests", "Clients");
 
     /// <summary>Runs the statements in order, in one session, and returns each one's answer as the client gave it.</summary>
-    public static async Task<IReadOnlyList<ClientAnswer>> RunAsync(string client, Uri server, IReadOnlyList<string> statements)
+    public static async Task<IReadOnlyList<ClientAnswer>> RunAsync(string client, Uri server, IReadOnlyList<string> statements, ClientCredentials? credentials = null)
     {
         if (!Directory.Exists(Path.Combine(Folder, "node_modules", $"{client}-client")))
         {
@@ -25,6 +25,12 @@ public static class NodeSqlClients
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             WorkingDirectory = Folder,
+            Environment =
+            {
+                ["SQL_USER"] = credentials?.User,
+                ["SQL_PASSWORD"] = credentials?.Password,
+                ["SQL_CA_FILE"] = credentials?.CertificatePemFile,
+            },
         }) ?? throw new InvalidOperationException("node did not start");
         await node.StandardInput.WriteAsync(JsonSerializer.Serialize(statements));
         node.StandardInput.Close();
@@ -43,6 +49,9 @@ public static class NodeSqlClients
             answer.TryGetProperty("error", out var error) ? error.GetString() : null)).ToList();
     }
 }
+
+/// <summary>A user's password, and the PEM certificate the client must trust for the server's HTTPS.</summary>
+public sealed record ClientCredentials(string User, string Password, string CertificatePemFile);
 
 /// <summary>One statement's answer through an outside client: column names and types, rows, or the error it raised.</summary>
 public sealed record ClientAnswer(string Sql, IReadOnlyList<string> Columns, IReadOnlyList<string> Types, IReadOnlyList<List<JsonElement>> Rows, string? Error);

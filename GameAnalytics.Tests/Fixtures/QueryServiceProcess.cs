@@ -8,28 +8,50 @@ namespace GameAnalytics.Tests.Fixtures;
 /// The query service as its own process on a real port, over the original's traffic: what a browser or a client
 /// in another language reaches, where the in-memory test server cannot be reached.
 /// </summary>
-public sealed class QueryServiceProcess : IAsyncLifetime
+public class QueryServiceProcess : IAsyncLifetime
 {
     private readonly OriginalTrafficLake _lake = new();
     private readonly int _port = FreePort();
+    private readonly string _scheme;
+    private readonly IReadOnlyDictionary<string, string> _settings;
     private Process? _service;
 
-    public Uri BaseAddress => new($"http://127.0.0.1:{_port}");
+    public QueryServiceProcess()
+        : this("http", new Dictionary<string, string>())
+    {
+    }
+
+    protected QueryServiceProcess(string scheme, IReadOnlyDictionary<string, string> settings)
+    {
+        _scheme = scheme;
+        _settings = settings;
+    }
+
+    public Uri BaseAddress => new($"{_scheme}://127.0.0.1:{_port}");
+
+    /// <summary>A client of the service; over HTTPS, one that trusts the service's certificate.</summary>
+    protected virtual HttpClient CreateClient() => new() { BaseAddress = BaseAddress };
 
     public async Task InitializeAsync()
     {
-        _service = Process.Start(new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "GameAnalytics.Query.dll"), "--urls", BaseAddress.ToString(), "--contentRoot", AppContext.BaseDirectory])
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "GameAnalytics.Query.dll"), "--urls", BaseAddress.ToString(), "--contentRoot", AppContext.BaseDirectory])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             Environment = { ["Query__LakeRoot"] = _lake.Root, ["ASPNETCORE_ENVIRONMENT"] = "Production" },
-        })!;
+        };
+        foreach (var (name, value) in _settings)
+        {
+            start.Environment[name] = value;
+        }
+
+        _service = Process.Start(start)!;
         _service.OutputDataReceived += (_, _) => { };
         _service.ErrorDataReceived += (_, _) => { };
         _service.BeginOutputReadLine();
         _service.BeginErrorReadLine();
 
-        using var http = new HttpClient { BaseAddress = BaseAddress };
+        using var http = CreateClient();
         try
         {
             await StreamingHost.WaitUntilAsync(() => Answers(http), "the query service answers", TimeSpan.FromSeconds(30));
@@ -61,7 +83,7 @@ public sealed class QueryServiceProcess : IAsyncLifetime
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    public Task DisposeAsync()
+    public virtual Task DisposeAsync()
     {
         _service?.Kill(entireProcessTree: true);
         _service?.Dispose();
