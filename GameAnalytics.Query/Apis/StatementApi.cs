@@ -72,7 +72,7 @@ public static class StatementApi
     }
 
     internal static async Task<Results<Ok<QueryResults>, ContentHttpResult>> NextAsync(
-        HttpContext context, string queryId, string slug, long token, QueryManager queries, CancellationToken cancellationToken)
+        HttpContext context, string queryId, string slug, long token, QueryManager queries, IOptions<QueryOptions> options, CancellationToken cancellationToken)
     {
         if (queries.Find(queryId, slug) is not { } tracked || !IsOwner(context, tracked.Execution))
         {
@@ -99,7 +99,7 @@ public static class StatementApi
                 return QueryNotFound();
             }
 
-            var answer = await NextAnswerAsync(context, tracked, cancellationToken);
+            var answer = await NextAnswerAsync(context, tracked, options.Value, cancellationToken);
             tracked.LastAnswer = answer;
             tracked.NextToken++;
             AddSessionHeaders(context, tracked.Execution);
@@ -147,7 +147,7 @@ public static class StatementApi
             $"{(DateTime.UtcNow - System.Diagnostics.Process.GetCurrentProcess().StartTime.ToUniversalTime()).TotalMinutes:0.00}m"));
 
     /// <summary>Waits briefly for the next page, then answers with it, or with the query's state so far.</summary>
-    private static async Task<QueryResults> NextAnswerAsync(HttpContext context, TrackedQuery tracked, CancellationToken cancellationToken)
+    private static async Task<QueryResults> NextAnswerAsync(HttpContext context, TrackedQuery tracked, QueryOptions options, CancellationToken cancellationToken)
     {
         var execution = tracked.Execution;
         List<object?[]>? page = null;
@@ -156,9 +156,11 @@ public static class StatementApi
             wait.CancelAfter(PageWait);
             try
             {
-                if (await execution.Pages.WaitToReadAsync(wait.Token))
+                if (await execution.Pages.WaitToReadAsync(wait.Token) && execution.Pages.TryRead(out page) && page.Count < options.PageRows)
                 {
-                    execution.Pages.TryRead(out page);
+                    // A short page is the last: its query is about to finish, and this answer can say so, saving the
+                    // client a request.
+                    await execution.Completion.WaitAsync(wait.Token);
                 }
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)

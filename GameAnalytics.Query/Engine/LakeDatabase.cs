@@ -50,8 +50,13 @@ internal sealed class LakeDatabase : IDisposable
         // count(*) * 100 / 3 is 66, not 66.67.
         Execute("set global TimeZone = 'UTC'");
         Execute("set global integer_division = true");
+        // Lake files never change once committed (a compaction writes new ones), so their Parquet footers may be
+        // kept between queries rather than read again by each.
+        Execute("set global parquet_metadata_cache = true");
         Execute($"attach ':memory:' as {PrestoCatalog.Hive}");
         Execute($"create schema {PrestoCatalog.Hive}.{LakeSession.Identifier(PrestoCatalog.Default)}");
+        // version() answers as Presto's does, where unqualified names resolve in hive.default.
+        Execute($"create macro {PrestoCatalog.Hive}.{LakeSession.Identifier(PrestoCatalog.Default)}.version() as '{LakeSession.PrestoVersion}'");
         Execute("set lock_configuration = true");
 
         _watcher = new FileSystemWatcher(LakeRoot) { IncludeSubdirectories = true, NotifyFilter = NotifyFilters.FileName | NotifyFilters.DirectoryName };

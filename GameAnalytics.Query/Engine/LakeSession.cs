@@ -31,7 +31,6 @@ internal sealed class LakeSession : IDisposable
     public static LakeSession Open(DuckDBConnection connection, IReadOnlyList<string> names, string? catalog, string? schema)
     {
         var session = new LakeSession(connection, names);
-        session.Execute($"create temp macro version() as '{PrestoVersion}'");
         if (PrestoCatalog.IsLakeSchema(catalog ?? PrestoCatalog.Hive, schema ?? PrestoCatalog.Default))
         {
             session.Execute($"use {PrestoCatalog.Hive}.{Identifier(PrestoCatalog.Default)}");
