@@ -1,7 +1,6 @@
 using System.Text.Json;
 using GameAnalytics.Api.Collector;
 using GameAnalytics.Api.Kafka;
-using GameAnalytics.Events.Envelope;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -70,14 +69,14 @@ public static class EventsApi
 
         var request = RequestMetadata.From(context.Request, limits, clock);
         var results = new EventResult[count];
-        var valid = new List<EventEnvelope>(count);
+        var valid = new List<OutgoingEvent>(count);
         var validIndexes = new List<int>(count);
         var index = 0;
         foreach (var element in isBatch ? root.EnumerateArray() : Single(root))
         {
-            if (factory.TryCreate(element, request, out var envelope, out var reason))
+            if (factory.TryCreate(element, request, out var outgoing, out var reason))
             {
-                valid.Add(envelope);
+                valid.Add(outgoing);
                 validIndexes.Add(index);
             }
             else
@@ -100,8 +99,8 @@ public static class EventsApi
         {
             var error = published.ErrorAt(i);
             results[validIndexes[i]] = error is null
-                ? new EventResult(validIndexes[i], EventResult.AcceptedStatus, valid[i].EventId, null)
-                : new EventResult(validIndexes[i], EventResult.FailedStatus, valid[i].EventId, $"Kafka did not acknowledge the event: {error.Reason}");
+                ? new EventResult(validIndexes[i], EventResult.AcceptedStatus, valid[i].Envelope.EventId, null)
+                : new EventResult(validIndexes[i], EventResult.FailedStatus, valid[i].Envelope.EventId, $"Kafka did not acknowledge the event: {error.Reason}");
         }
 
         if (!published.AllPersisted)

@@ -48,12 +48,12 @@ public static class GameApi
         CancellationToken cancellationToken)
     {
         var request = RequestMetadata.From(context.Request, options, clock);
-        if (!factory.TryCreate(route.EventType, request, out var envelope, out var reason))
+        if (!factory.TryCreate(route.EventType, request, out var outgoing, out var reason))
         {
             return Problems.BadRequest(reason);
         }
 
-        var published = await publisher.PublishAsync([envelope], cancellationToken);
+        var published = await publisher.PublishAsync([outgoing], cancellationToken);
         return published.AllPersisted
             ? TypedResults.Text(route.Response, "text/html; charset=utf-8")
             : Problems.Unavailable(context, options.RetryAfter, $"Kafka did not acknowledge the event ({published.FirstError?.Reason}). Retry later.");

@@ -17,13 +17,13 @@ internal sealed class EventFactory(EventCatalog catalog, IOptions<CollectorOptio
     public EventCatalog Catalog => catalog;
 
     /// <summary>An event of one of the original routes: the type is the route's, the user the Host's.</summary>
-    public bool TryCreate(string eventType, RequestMetadata request, [NotNullWhen(true)] out EventEnvelope? envelope, [NotNullWhen(false)] out string? reason) =>
-        TryBuild(eventType, userId: null, eventId: null, clientTime: null, properties: null, request, out envelope, out reason);
+    public bool TryCreate(string eventType, RequestMetadata request, [NotNullWhen(true)] out OutgoingEvent? outgoing, [NotNullWhen(false)] out string? reason) =>
+        TryBuild(eventType, userId: null, eventId: null, clientTime: null, properties: null, request, out outgoing, out reason);
 
     /// <summary>An event of <c>/v1/events</c>: <c>{event_type, user_id?, event_id?, client_time?, properties?}</c>.</summary>
-    public bool TryCreate(JsonElement json, RequestMetadata request, [NotNullWhen(true)] out EventEnvelope? envelope, [NotNullWhen(false)] out string? reason)
+    public bool TryCreate(JsonElement json, RequestMetadata request, [NotNullWhen(true)] out OutgoingEvent? outgoing, [NotNullWhen(false)] out string? reason)
     {
-        envelope = null;
+        outgoing = null;
         if (json.ValueKind != JsonValueKind.Object)
         {
             reason = $"An event must be a JSON object, not {Describe(json.ValueKind)}.";
@@ -36,7 +36,13 @@ internal sealed class EventFactory(EventCatalog catalog, IOptions<CollectorOptio
         foreach (var field in json.EnumerateObject())
         {
             var value = field.Value;
-            switch (field.Name)
+            if (!TryGetText(field, out var name) || (value.ValueKind == JsonValueKind.String && !TryGetText(value, out _)))
+            {
+                reason = $"{(name is null ? "A field name" : $"The value of {Truncate(name)}")} is not valid Unicode (a lone surrogate, or bytes that are not UTF-8).";
+                return false;
+            }
+
+            switch (name)
             {
                 case "event_type" when value.ValueKind == JsonValueKind.String:
                     eventType = value.GetString();
@@ -62,13 +68,13 @@ internal sealed class EventFactory(EventCatalog catalog, IOptions<CollectorOptio
                 case "user_id" or "event_id" or "client_time" or "properties" when value.ValueKind == JsonValueKind.Null:
                     break;
                 case "event_type" or "user_id" or "event_id" or "client_time":
-                    reason = $"{field.Name} must be a string, not {Describe(value.ValueKind)}.";
+                    reason = $"{name} must be a string, not {Describe(value.ValueKind)}.";
                     return false;
                 case "properties":
                     reason = $"properties must be a JSON object, not {Describe(value.ValueKind)}.";
                     return false;
                 default:
-                    reason = $"Unknown field '{field.Name}'. An event has event_type, user_id, event_id, client_time and properties; put game data in properties.";
+                    reason = $"Unknown field '{Truncate(name)}'. An event has event_type, user_id, event_id, client_time and properties; put game data in properties.";
                     return false;
             }
         }
@@ -79,7 +85,7 @@ internal sealed class EventFactory(EventCatalog catalog, IOptions<CollectorOptio
             return false;
         }
 
-        return TryBuild(eventType, userId, eventId, clientTime, properties, request, out envelope, out reason);
+        return TryBuild(eventType, userId, eventId, clientTime, properties, request, out outgoing, out reason);
     }
 
     private bool TryBuild(
@@ -89,10 +95,10 @@ internal sealed class EventFactory(EventCatalog catalog, IOptions<CollectorOptio
         DateTimeOffset? clientTime,
         JsonElement? properties,
         RequestMetadata request,
-        [NotNullWhen(true)] out EventEnvelope? envelope,
+        [NotNullWhen(true)] out OutgoingEvent? outgoing,
         [NotNullWhen(false)] out string? reason)
     {
-        envelope = null;
+        outgoing = null;
         if (!catalog.Contains(eventType))
         {
             reason = $"Unknown event_type '{Truncate(eventType)}'. Allowed types: {_allowedTypes}.";
@@ -102,6 +108,12 @@ internal sealed class EventFactory(EventCatalog catalog, IOptions<CollectorOptio
         if (userId is not null && (userId.Length == 0 || userId.Length > _options.MaxUserIdLength))
         {
             reason = $"user_id must be between 1 and {_options.MaxUserIdLength} characters.";
+            return false;
+        }
+
+        if (userId is null && request.HostUserId is { Length: var hostLength } && hostLength > _options.MaxUserIdLength)
+        {
+            reason = $"The Host header is longer than {_options.MaxUserIdLength} characters, the most a user_id may have: send user_id.";
             return false;
         }
 
@@ -118,7 +130,13 @@ internal sealed class EventFactory(EventCatalog catalog, IOptions<CollectorOptio
             return false;
         }
 
-        envelope = new EventEnvelope
+        if (properties is { } game && !IsValidUnicode(game))
+        {
+            reason = "properties holds a name or string that is not valid Unicode (a lone surrogate, or bytes that are not UTF-8).";
+            return false;
+        }
+
+        var envelope = new EventEnvelope
         {
             EventId = Guid.TryParse(eventId, out var clientId) && clientId != Guid.Empty ? clientId : Guid.CreateVersion7(request.ReceivedAt),
             EventType = eventType,
@@ -131,9 +149,59 @@ internal sealed class EventFactory(EventCatalog catalog, IOptions<CollectorOptio
             Properties = properties,
             Headers = request.Headers,
         };
+
+        // Serialised here, with the request's other events, before any is produced: input that cannot be written
+        // rejects its own event, never half a batch.
+        try
+        {
+            outgoing = new OutgoingEvent(envelope, envelope.ToUtf8Json());
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
+        {
+            reason = "The event holds text that is not valid Unicode (in a header it keeps, perhaps) and cannot be written.";
+            return false;
+        }
+
         reason = null;
         return true;
     }
+
+    private static bool TryGetText(JsonProperty property, [NotNullWhen(true)] out string? name)
+    {
+        try
+        {
+            name = property.Name;
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            name = null;
+            return false;
+        }
+    }
+
+    private static bool TryGetText(JsonElement value, out string? text)
+    {
+        try
+        {
+            text = value.GetString();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            text = null;
+            return false;
+        }
+    }
+
+    /// <summary>Whether every name and string inside is text: JSON's escapes can spell a lone surrogate.</summary>
+    private static bool IsValidUnicode(JsonElement element) => element.ValueKind switch
+    {
+        JsonValueKind.Object => element.EnumerateObject().All(property => TryGetText(property, out _) && IsValidUnicode(property.Value)),
+        JsonValueKind.Array => element.EnumerateArray().All(IsValidUnicode),
+        JsonValueKind.String => TryGetText(element, out _),
+        _ => true,
+    };
 
     private static bool TryParseTime(string text, out DateTimeOffset time)
     {
@@ -163,3 +231,6 @@ internal sealed class EventFactory(EventCatalog catalog, IOptions<CollectorOptio
         _ => "null",
     };
 }
+
+/// <summary>A valid event, with the Kafka record value it was serialised to.</summary>
+internal sealed record OutgoingEvent(EventEnvelope Envelope, byte[] Value);

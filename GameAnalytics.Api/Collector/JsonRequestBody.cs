@@ -73,7 +73,8 @@ internal sealed class JsonRequestBody : IDisposable
         {
             reader.AdvanceTo(read.Buffer.End);
             var where = ex.LineNumber is { } line ? $" (line {line + 1}, byte {ex.BytePositionInLine + 1})" : "";
-            return new JsonBodyReadResult(null, read.Buffer.IsEmpty ? "The request body is empty." : $"The request body is not valid JSON{where}.");
+            var why = ex.Message.Contains("depth", StringComparison.OrdinalIgnoreCase) ? $": it nests deeper than {ParseOptions.MaxDepth} levels" : "";
+            return new JsonBodyReadResult(null, read.Buffer.IsEmpty ? "The request body is empty." : $"The request body is not valid JSON{where}{why}.");
         }
     }
 

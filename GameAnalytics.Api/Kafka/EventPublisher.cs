@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Confluent.Kafka;
-using GameAnalytics.Events.Envelope;
+using GameAnalytics.Api.Collector;
 using GameAnalytics.Events.Kafka;
 using Microsoft.Extensions.Options;
 
@@ -32,7 +32,7 @@ internal sealed class EventPublisher
         _failed = meter.CreateCounter<long>("gameanalytics.collector.events.failed", "{event}", "Events the broker did not acknowledge in time.");
     }
 
-    public async Task<PublishResult> PublishAsync(IReadOnlyList<EventEnvelope> events, CancellationToken cancellationToken)
+    public async Task<PublishResult> PublishAsync(IReadOnlyList<OutgoingEvent> events, CancellationToken cancellationToken)
     {
         if (events.Count == 0)
         {
@@ -51,11 +51,11 @@ internal sealed class EventPublisher
 
         for (var i = 0; i < events.Count; i++)
         {
-            var envelope = events[i];
+            var envelope = events[i].Envelope;
             var message = new Message<string, byte[]>
             {
                 Key = envelope.UserId,
-                Value = envelope.ToUtf8Json(),
+                Value = events[i].Value,
                 Headers = headers,
                 Timestamp = new Timestamp(envelope.ReceivedAt),
             };
@@ -78,7 +78,7 @@ internal sealed class EventPublisher
         return result;
     }
 
-    private Activity? StartSendActivity(IReadOnlyList<EventEnvelope> events)
+    private Activity? StartSendActivity(IReadOnlyList<OutgoingEvent> events)
     {
         var activity = Source.StartActivity($"send {_options.Topic}", ActivityKind.Producer);
         if (activity is { IsAllDataRequested: true })
@@ -90,8 +90,8 @@ internal sealed class EventPublisher
             activity.SetTag("messaging.client.id", _producer.Name);
             if (events.Count == 1)
             {
-                activity.SetTag("messaging.kafka.message.key", events[0].UserId);
-                activity.SetTag("messaging.message.id", events[0].EventId.ToString());
+                activity.SetTag("messaging.kafka.message.key", events[0].Envelope.UserId);
+                activity.SetTag("messaging.message.id", events[0].Envelope.EventId.ToString());
             }
             else
             {

@@ -15,7 +15,7 @@ public sealed class EventFactoryTests
 
     private readonly EventFactory _factory = new(
         EventCatalog.FromOptions(new EventCatalogOptions { Types = { ["open_chest"] = "A player opens a chest" } }),
-        Options.Create(new CollectorOptions { MaxUserIdLength = 16, MaxPropertiesBytes = 64 }));
+        Options.Create(new CollectorOptions { MaxUserIdLength = 17, MaxPropertiesBytes = 64 }));
 
     [Fact]
     public void Builds_the_envelope_from_the_event_and_the_request()
@@ -65,7 +65,8 @@ public sealed class EventFactoryTests
     [Fact]
     public void The_original_routes_build_events_of_their_type_for_the_host_user()
     {
-        Assert.True(_factory.TryCreate(EventTypes.SlayDragon, Request, out var envelope, out _));
+        Assert.True(_factory.TryCreate(EventTypes.SlayDragon, Request, out var outgoing, out _));
+        var envelope = outgoing.Envelope;
 
         Assert.Equal("slay_dragon", envelope.EventType);
         Assert.Equal("user1.datafun.com", envelope.UserId);
@@ -77,8 +78,8 @@ public sealed class EventFactoryTests
     [InlineData("""{"user_id":"u"}""", "event_type is required.")]
     [InlineData("""{"event_type":42}""", "event_type must be a string, not a number.")]
     [InlineData("""{"event_type":"join_guild","user_id":7}""", "user_id must be a string, not a number.")]
-    [InlineData("""{"event_type":"join_guild","user_id":""}""", "user_id must be between 1 and 16 characters.")]
-    [InlineData("""{"event_type":"join_guild","user_id":"seventeen-chars!!"}""", "user_id must be between 1 and 16 characters.")]
+    [InlineData("""{"event_type":"join_guild","user_id":""}""", "user_id must be between 1 and 17 characters.")]
+    [InlineData("""{"event_type":"join_guild","user_id":"eighteen-chars!!!!"}""", "user_id must be between 1 and 17 characters.")]
     [InlineData("""{"event_type":"join_guild","event_id":true}""", "event_id must be a string, not a boolean.")]
     [InlineData("""{"event_type":"join_guild","client_time":"yesterday"}""", "client_time must be an ISO 8601 date and time with an offset, e.g. 2026-11-29T20:15:00Z.")]
     [InlineData("""{"event_type":"join_guild","client_time":"2026-11-29T20:15:00"}""", "client_time must be an ISO 8601 date and time with an offset, e.g. 2026-11-29T20:15:00Z.")]
@@ -87,13 +88,40 @@ public sealed class EventFactoryTests
     [InlineData("""{"event_type":"join_guild","properties":{"blob":"0123456789012345678901234567890123456789012345678901234567890123456789"}}""", "properties is larger than 64 bytes of JSON.")]
     [InlineData("""{"event_type":"join_guild","guild":"red"}""", "Unknown field 'guild'. An event has event_type, user_id, event_id, client_time and properties; put game data in properties.")]
     [InlineData("""["join_guild"]""", "An event must be a JSON object, not an array.")]
+    [InlineData("""{"event_type":"join_guild","user_id":"\ud800"}""", "The value of user_id is not valid Unicode (a lone surrogate, or bytes that are not UTF-8).")]
+    [InlineData("""{"event_type":"\udfff"}""", "The value of event_type is not valid Unicode (a lone surrogate, or bytes that are not UTF-8).")]
+    [InlineData("""{"event_type":"join_guild","\ud800":1}""", "A field name is not valid Unicode (a lone surrogate, or bytes that are not UTF-8).")]
+    [InlineData("""{"event_type":"join_guild","properties":{"a":["\ud800"]}}""", "properties holds a name or string that is not valid Unicode (a lone surrogate, or bytes that are not UTF-8).")]
+    [InlineData("""{"event_type":"join_guild","properties":{"\udc00x":1}}""", "properties holds a name or string that is not valid Unicode (a lone surrogate, or bytes that are not UTF-8).")]
     public void Rejects_an_invalid_event_with_the_reason(string json, string reason)
     {
         using var document = JsonDocument.Parse(json);
 
-        Assert.False(_factory.TryCreate(document.RootElement, Request, out var envelope, out var actual));
-        Assert.Null(envelope);
+        Assert.False(_factory.TryCreate(document.RootElement, Request, out var outgoing, out var actual));
+        Assert.Null(outgoing);
         Assert.Equal(reason, actual);
+    }
+
+    [Fact]
+    public void Rejects_invalid_utf8_in_a_string()
+    {
+        // System.Text.Json parses such bytes and fails only when the string is read.
+        byte[] json = [.. """{"event_type":"join_guild","user_id":"a"""u8, 0xFF, 0xFE, .. "b\"}"u8];
+        using var document = JsonDocument.Parse(json);
+
+        Assert.False(_factory.TryCreate(document.RootElement, Request, out _, out var reason));
+        Assert.Equal("The value of user_id is not valid Unicode (a lone surrogate, or bytes that are not UTF-8).", reason);
+    }
+
+    [Fact]
+    public void A_host_longer_than_a_user_id_may_be_is_no_user_id()
+    {
+        using var document = JsonDocument.Parse("""{"event_type":"join_guild"}""");
+        var longHost = Request with { Host = new string('h', 18), HostUserId = new string('h', 18) };
+
+        Assert.False(_factory.TryCreate(document.RootElement, longHost, out _, out var reason));
+        Assert.Equal("The Host header is longer than 17 characters, the most a user_id may have: send user_id.", reason);
+        Assert.False(_factory.TryCreate(EventTypes.JoinGuild, longHost, out _, out _));
     }
 
     [Fact]
@@ -109,8 +137,8 @@ public sealed class EventFactoryTests
     private EventEnvelope Create(string json)
     {
         using var document = JsonDocument.Parse(json);
-        Assert.True(_factory.TryCreate(document.RootElement, Request, out var envelope, out var reason), reason);
+        Assert.True(_factory.TryCreate(document.RootElement, Request, out var outgoing, out var reason), reason);
         // Properties point into the document: copy them out before it is disposed.
-        return envelope with { Properties = envelope.Properties?.Clone() };
+        return outgoing.Envelope with { Properties = outgoing.Envelope.Properties?.Clone() };
     }
 }
