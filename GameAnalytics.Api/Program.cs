@@ -11,6 +11,7 @@ var app = builder.Build();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseCors();
 
 app.MapOpenApi();
 app.MapScalarApiReference();

@@ -19,8 +19,10 @@ public static class EventsApi
                 "Answers 202 with a result per event once Kafka has acknowledged every valid one. " +
                 "Invalid events are rejected with a reason and the others still land. " +
                 "503 with Retry-After means Kafka did not acknowledge: retry with the same event_id values.")
-            .Accepts<IngestEvent[]>("application/json")
+            .Accepts<IngestEvent[]>("application/json", "text/plain")
+            .RequireCors(CollectorExtensions.BrowserGamesPolicy)
             .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
@@ -37,9 +39,16 @@ public static class EventsApi
         CancellationToken cancellationToken)
     {
         var limits = options.Value;
-        if (!context.Request.HasJsonContentType())
+        // CORS only keeps a browser from reading the answer: a page of another origin must not land events either.
+        if (context.Request.Headers.Origin is { Count: > 0 } origin && !limits.AllowsOrigin(origin.ToString()))
         {
-            return Problems.UnsupportedMediaType("Send events as JSON with Content-Type: application/json.");
+            return Problems.Forbidden($"The origin {origin} may not send events: add it to Collector:AllowedOrigins.");
+        }
+
+        // text/plain is what navigator.sendBeacon sends a string as.
+        if (!context.Request.HasJsonContentType() && !IsPlainText(context.Request))
+        {
+            return Problems.UnsupportedMediaType("Send events as JSON with Content-Type: application/json (or text/plain, as sendBeacon does).");
         }
 
         var read = await JsonRequestBody.ReadAsync(context.Request, limits.MaxBodyBytes, cancellationToken);
@@ -114,6 +123,9 @@ public static class EventsApi
 
         return TypedResults.Accepted((string?)null, new IngestResponse(valid.Count, count - valid.Count, results));
     }
+
+    private static bool IsPlainText(HttpRequest request) =>
+        Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(request.ContentType, out var type) && type.MediaType.Equals("text/plain", StringComparison.OrdinalIgnoreCase);
 
     private static IEnumerable<JsonElement> Single(JsonElement element)
     {

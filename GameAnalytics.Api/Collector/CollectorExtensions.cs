@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using GameAnalytics.Api.Apis;
 using GameAnalytics.Api.Collector;
+using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -21,6 +22,13 @@ public static class CollectorExtensions
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<EventFactory>();
 
+        builder.Services.AddCors();
+        builder.Services.AddOptions<CorsOptions>().Configure<IOptions<CollectorOptions>>((cors, collector) =>
+            cors.AddPolicy(BrowserGamesPolicy, policy => policy.SetIsOriginAllowed(collector.Value.AllowsOrigin)
+                .WithMethods(HttpMethods.Post)
+                .WithHeaders("Authorization", "Content-Type")
+                .SetPreflightMaxAge(TimeSpan.FromHours(1))));
+
         builder.Services.AddProblemDetails();
         builder.Services.ConfigureHttpJsonOptions(json =>
         {
@@ -32,4 +40,7 @@ public static class CollectorExtensions
         builder.Services.AddOpenApi();
         return builder;
     }
+
+    /// <summary>The CORS policy of <c>/v1/events</c>: the origins of <c>Collector:AllowedOrigins</c>.</summary>
+    public const string BrowserGamesPolicy = "browser-games";
 }

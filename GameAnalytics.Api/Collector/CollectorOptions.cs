@@ -21,6 +21,16 @@ public sealed class CollectorOptions
     /// </summary>
     public string[] HeaderAllowlist { get; set; } = [];
 
+    /// <summary>
+    /// Web origins of browser games that may post to <c>/v1/events</c> (<c>https://game.example</c>): CORS answers
+    /// their preflight, and a request from any other origin gets 403 and lands nothing. Requests without an
+    /// <c>Origin</c> header (game servers) are not concerned.
+    /// </summary>
+    public string[] AllowedOrigins { get; set; } = [];
+
+    public bool AllowsOrigin(string origin) =>
+        AllowedOrigins.Any(allowed => string.Equals(allowed.TrimEnd('/'), origin, StringComparison.OrdinalIgnoreCase));
+
     /// <summary>What a 503 tells clients to wait before they retry.</summary>
     public TimeSpan RetryAfter { get; set; } = TimeSpan.FromSeconds(5);
 }

@@ -159,8 +159,14 @@ public static class StatementApi
                 if (await execution.Pages.WaitToReadAsync(wait.Token) && execution.Pages.TryRead(out page) && page.Count < options.PageRows)
                 {
                     // A short page is the last: its query is about to finish, and this answer can say so, saving the
-                    // client a request.
-                    await execution.Completion.WaitAsync(wait.Token);
+                    // client a request. The page is taken: it goes into this answer whatever happens to the wait.
+                    try
+                    {
+                        await execution.Completion.WaitAsync(wait.Token);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                    }
                 }
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 
 namespace GameAnalytics.Tests.Fixtures;
 
@@ -11,7 +9,7 @@ namespace GameAnalytics.Tests.Fixtures;
 public class QueryServiceProcess : IAsyncLifetime
 {
     private readonly OriginalTrafficLake _lake = new();
-    private readonly int _port = FreePort();
+    private readonly int _port = TestPorts.Free();
     private readonly string _scheme;
     private readonly IReadOnlyDictionary<string, string> _settings;
     private Process? _service;
@@ -74,13 +72,6 @@ public class QueryServiceProcess : IAsyncLifetime
         {
             return false;
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public virtual Task DisposeAsync()
