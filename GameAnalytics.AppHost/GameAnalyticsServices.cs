@@ -8,8 +8,14 @@ namespace Aspire.Hosting;
 /// <summary>The C# services, the same in both topologies; only what they connect to differs.</summary>
 internal static class GameAnalyticsServices
 {
-    public static IResourceBuilder<ProjectResource> AddCollector(this IDistributedApplicationBuilder builder, TopologyPorts ports, ReferenceExpression kafka) =>
-        builder.AddProject<Projects.GameAnalytics_Api>("api")
+    /// <summary>
+    /// The collector. Run, it lets keyless requests in (the original's curl and Apache Bench traffic) and has one
+    /// development key, a generated secret shown in the dashboard's parameters, which the simulator sends.
+    /// Published, it requires keys: the secret parameter <c>collector-write-keys</c> (<c>name=key</c> pairs).
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> AddCollector(this IDistributedApplicationBuilder builder, TopologyPorts ports, ReferenceExpression kafka)
+    {
+        var collector = builder.AddProject<Projects.GameAnalytics_Api>("api")
             .WithEndpoint("http", endpoint =>
             {
                 endpoint.Port = ports.Api;
@@ -19,6 +25,22 @@ internal static class GameAnalyticsServices
             .WithHttpHealthCheck("/health")
             .WithUrlForEndpoint("http", url => url.DisplayText = "Collector")
             .WithUrl(string.Create(CultureInfo.InvariantCulture, $"http://localhost:{ports.Api}/scalar"), "API reference");
+        if (builder.ExecutionContext.IsPublishMode)
+        {
+            return collector.WithEnvironment("Collector__WriteKeys", builder.AddParameter("collector-write-keys", secret: true));
+        }
+
+        return collector
+            .WithEnvironment("Collector__AllowAnonymous", "true")
+            .WithEnvironment("Collector__WriteKeys__dev", DevelopmentWriteKey(builder));
+    }
+
+    private static IResourceBuilder<ParameterResource> DevelopmentWriteKey(IDistributedApplicationBuilder builder) =>
+        builder.Resources.OfType<ParameterResource>().FirstOrDefault(parameter => parameter.Name == DevelopmentKeyName) is { } existing
+            ? builder.CreateResourceBuilder(existing)
+            : builder.AddParameter(DevelopmentKeyName, new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true);
+
+    private const string DevelopmentKeyName = "collector-dev-key";
 
     public static IResourceBuilder<ProjectResource> AddStreaming(this IDistributedApplicationBuilder builder, ReferenceExpression kafka) =>
         builder.AddProject<Projects.GameAnalytics_Streaming>("streaming")
@@ -39,6 +61,11 @@ internal static class GameAnalyticsServices
                 context.Args.Add(api.GetEndpoint("http"));
             })
             .WaitFor(api);
+        if (!builder.ExecutionContext.IsPublishMode)
+        {
+            simulator.WithEnvironment("GAMECTL_WRITE_KEY", DevelopmentWriteKey(builder));
+        }
+
         // Fake players have no place in a deployment.
         if (builder.ExecutionContext.IsPublishMode)
         {

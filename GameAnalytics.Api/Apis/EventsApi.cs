@@ -22,6 +22,7 @@ public static class EventsApi
             .Accepts<IngestEvent[]>("application/json", "text/plain")
             .RequireCors(CollectorExtensions.BrowserGamesPolicy)
             .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
@@ -33,6 +34,7 @@ public static class EventsApi
     internal static async Task<Results<Accepted<IngestResponse>, ProblemHttpResult>> IngestAsync(
         HttpContext context,
         EventFactory factory,
+        WriteKeys keys,
         EventPublisher publisher,
         IOptions<CollectorOptions> options,
         TimeProvider clock,
@@ -43,6 +45,11 @@ public static class EventsApi
         if (context.Request.Headers.Origin is { Count: > 0 } origin && !limits.AllowsOrigin(origin.ToString()))
         {
             return Problems.Forbidden($"The origin {origin} may not send events: add it to Collector:AllowedOrigins.");
+        }
+
+        if (!keys.TryIdentify(context.Request, out var appId, out var refusal))
+        {
+            return Problems.Unauthorized(context, refusal);
         }
 
         // text/plain is what navigator.sendBeacon sends a string as.
@@ -76,7 +83,7 @@ public static class EventsApi
             return Problems.TooLarge($"The batch has {count} events; at most {limits.MaxBatchEvents} are accepted per request.");
         }
 
-        var request = RequestMetadata.From(context.Request, limits, clock);
+        var request = RequestMetadata.From(context.Request, limits, clock, appId);
         var results = new EventResult[count];
         var valid = new List<OutgoingEvent>(count);
         var validIndexes = new List<int>(count);

@@ -27,11 +27,12 @@ public static class GameApi
         foreach (var route in Routes)
         {
             // One endpoint for both methods; unnamed, so OpenAPI does not repeat an operationId.
-            api.MapMethods(route.Path, [HttpMethods.Get, HttpMethods.Post], (HttpContext context, EventFactory factory, EventPublisher publisher, IOptions<CollectorOptions> options, TimeProvider clock, CancellationToken cancellationToken) =>
-                    RecordAsync(route, context, factory, publisher, options.Value, clock, cancellationToken))
+            api.MapMethods(route.Path, [HttpMethods.Get, HttpMethods.Post], (HttpContext context, EventFactory factory, WriteKeys keys, EventPublisher publisher, IOptions<CollectorOptions> options, TimeProvider clock, CancellationToken cancellationToken) =>
+                    RecordAsync(route, context, factory, keys, publisher, options.Value, clock, cancellationToken))
                 .WithSummary($"Record a {route.EventType} event for the user named by the Host header")
                 .Produces<string>(StatusCodes.Status200OK, "text/html")
                 .ProducesProblem(StatusCodes.Status400BadRequest)
+                .ProducesProblem(StatusCodes.Status401Unauthorized)
                 .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         }
 
@@ -42,12 +43,18 @@ public static class GameApi
         GameRoute route,
         HttpContext context,
         EventFactory factory,
+        WriteKeys keys,
         EventPublisher publisher,
         CollectorOptions options,
         TimeProvider clock,
         CancellationToken cancellationToken)
     {
-        var request = RequestMetadata.From(context.Request, options, clock);
+        if (!keys.TryIdentify(context.Request, out var appId, out var refusal))
+        {
+            return Problems.Unauthorized(context, refusal);
+        }
+
+        var request = RequestMetadata.From(context.Request, options, clock, appId);
         if (!factory.TryCreate(route.EventType, request, out var outgoing, out var reason))
         {
             return Problems.BadRequest(reason);

@@ -8,6 +8,12 @@ internal static class Problems
     public static ProblemHttpResult BadRequest(string detail, IDictionary<string, object?>? extensions = null) =>
         TypedResults.Problem(detail, statusCode: StatusCodes.Status400BadRequest, title: "The request is not valid", extensions: extensions);
 
+    public static ProblemHttpResult Unauthorized(HttpContext context, string detail)
+    {
+        context.Response.Headers.WWWAuthenticate = "Bearer realm=\"GameAnalytics\"";
+        return TypedResults.Problem(detail, statusCode: StatusCodes.Status401Unauthorized, title: "A valid write key is required");
+    }
+
     public static ProblemHttpResult Forbidden(string detail) =>
         TypedResults.Problem(detail, statusCode: StatusCodes.Status403Forbidden, title: "The request is not allowed");
 

@@ -17,10 +17,20 @@ public static class CollectorExtensions
 
         builder.Services.AddOptions<CollectorOptions>()
             .BindConfiguration(CollectorOptions.SectionName)
+            .PostConfigure<IConfiguration>((options, configuration) =>
+            {
+                // One value of name=key pairs, as a secret parameter carries them.
+                foreach (var pair in (configuration[$"{CollectorOptions.SectionName}:{nameof(CollectorOptions.WriteKeys)}"] ?? "")
+                             .Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(entry => entry.Split('=', 2)).Where(parts => parts.Length == 2))
+                {
+                    options.WriteKeys[pair[0]] = pair[1];
+                }
+            })
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<CollectorOptions>, CollectorOptionsValidator>();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<EventFactory>();
+        builder.Services.AddSingleton<WriteKeys>();
 
         builder.Services.AddCors();
         builder.Services.AddOptions<CorsOptions>().Configure<IOptions<CollectorOptions>>((cors, collector) =>

@@ -31,6 +31,15 @@ public sealed class CollectorOptions
     public bool AllowsOrigin(string origin) =>
         AllowedOrigins.Any(allowed => string.Equals(allowed.TrimEnd('/'), origin, StringComparison.OrdinalIgnoreCase));
 
+    /// <summary>
+    /// The games that may write, by name, each with its key (<c>Collector__WriteKeys__mygame=&lt;key&gt;</c>, or one
+    /// value of <c>name=key</c> pairs separated by <c>;</c>, for a secret). The name lands as the events' <c>app_id</c>.
+    /// </summary>
+    public Dictionary<string, string> WriteKeys { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Whether requests without a key may write (their events' <c>app_id</c> is null), as the original's did.</summary>
+    public bool AllowAnonymous { get; set; }
+
     /// <summary>What a 503 tells clients to wait before they retry.</summary>
     public TimeSpan RetryAfter { get; set; } = TimeSpan.FromSeconds(5);
 }

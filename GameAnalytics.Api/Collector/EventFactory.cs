@@ -141,6 +141,7 @@ internal sealed class EventFactory(EventCatalog catalog, IOptions<CollectorOptio
             EventId = Guid.TryParse(eventId, out var clientId) && clientId != Guid.Empty ? clientId : Guid.CreateVersion7(request.ReceivedAt),
             EventType = eventType,
             UserId = userId,
+            AppId = request.AppId,
             ReceivedAt = request.ReceivedAt,
             ClientTime = clientTime,
             Host = request.Host,

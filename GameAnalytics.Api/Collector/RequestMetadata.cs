@@ -4,15 +4,17 @@ namespace GameAnalytics.Api.Collector;
 
 /// <summary>What the collector takes from the HTTP request itself, once per request.</summary>
 /// <param name="HostUserId">The user as the original game API knew it: the Host header without its port, in lower case.</param>
+/// <param name="AppId">The game whose write key the request carried, or null.</param>
 internal sealed record RequestMetadata(
     DateTimeOffset ReceivedAt,
     string? Host,
     string? HostUserId,
     string? UserAgent,
     string? Accept,
-    IReadOnlyDictionary<string, string> Headers)
+    IReadOnlyDictionary<string, string> Headers,
+    string? AppId = null)
 {
-    public static RequestMetadata From(HttpRequest request, CollectorOptions options, TimeProvider clock)
+    public static RequestMetadata From(HttpRequest request, CollectorOptions options, TimeProvider clock, string? appId = null)
     {
         var headers = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var name in options.HeaderAllowlist)
@@ -30,7 +32,8 @@ internal sealed record RequestMetadata(
             DeriveUserId(host),
             NullIfEmpty(request.Headers.UserAgent.ToString()),
             NullIfEmpty(request.Headers.Accept.ToString()),
-            headers);
+            headers,
+            appId);
     }
 
     internal static string? DeriveUserId(string? host)

@@ -9,6 +9,7 @@ namespace GameAnalytics.Cli.Commands;
 internal static class SimulateCommand
 {
     public const string CollectorVariable = "GAMECTL_COLLECTOR";
+    public const string WriteKeyVariable = "GAMECTL_WRITE_KEY";
 
     public static Command Create(IAnsiConsole console, HttpMessageHandler? handler)
     {
@@ -61,6 +62,11 @@ internal static class SimulateCommand
             DefaultValueFactory = _ => TimeSpan.FromSeconds(10),
             CustomParser = result => ParseDuration(result, "--timeout") ?? TimeSpan.Zero,
         };
+        var writeKey = new Option<string?>("--write-key")
+        {
+            Description = $"The game's write key, for a collector that requires one [env: {WriteKeyVariable}]",
+            DefaultValueFactory = _ => Environment.GetEnvironmentVariable(WriteKeyVariable) is { Length: > 0 } fromEnvironment ? fromEnvironment : null,
+        };
         var json = new Option<string?>("--json") { Description = "Also write the summary to this file as JSON" };
         var domain = new Option<string>("--domain") { Description = "User names are user<N>.<domain>, as the original's Host headers", DefaultValueFactory = _ => "datafun.com" };
         var seed = new Option<int>("--seed") { Description = "Scaled scenario: the seed of the users' and behaviours' sequence" };
@@ -100,7 +106,7 @@ internal static class SimulateCommand
 
         var command = new Command("simulate", "Send game traffic to the collector: the original's, or many users at a target rate")
         {
-            collector, rounds, interval, duration, users, mix, rate, events, batch, connections, timeout, json, domain, seed,
+            collector, writeKey, rounds, interval, duration, users, mix, rate, events, batch, connections, timeout, json, domain, seed,
         };
 
         Option[] scaledOnly = [users, mix, rate, events, batch, seed];
@@ -137,6 +143,7 @@ internal static class SimulateCommand
                 Domain = parsed.GetValue(domain)!,
                 Seed = unchecked((ulong)parsed.GetValue(seed)),
                 JsonPath = parsed.GetValue(json),
+                WriteKey = parsed.GetValue(writeKey),
             };
             using var interrupt = new InterruptSignal(cancellationToken);
             return await new Simulator(console, handler).RunAsync(settings, interrupt.Token);

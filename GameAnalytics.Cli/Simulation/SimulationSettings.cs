@@ -34,6 +34,9 @@ internal sealed record SimulationSettings
 
     public string? JsonPath { get; init; }
 
+    /// <summary>The game's write key, sent as <c>Authorization: Bearer</c>; null for a collector that allows keyless requests.</summary>
+    public string? WriteKey { get; init; }
+
     public ITrafficPlan CreatePlan() => Original
         ? new OriginalTrafficPlan(Interval, Rounds)
         : new MixTrafficPlan(Users, Mix, Rate, Events, Batch, Seed);

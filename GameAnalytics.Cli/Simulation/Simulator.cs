@@ -51,6 +51,11 @@ internal sealed class Simulator(IAnsiConsole console, HttpMessageHandler? handle
         };
         var client = new HttpClient(http, disposeHandler: handler is null) { Timeout = settings.Timeout };
         client.DefaultRequestHeaders.UserAgent.ParseAdd("gamectl-simulate/1.0");
+        if (settings.WriteKey is { Length: > 0 } key)
+        {
+            client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
+        }
+
         return client;
     }
 

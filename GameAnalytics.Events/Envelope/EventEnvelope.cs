@@ -27,6 +27,9 @@ public sealed record EventEnvelope
     /// <summary>The client's own clock, if it sent one, normalised to UTC.</summary>
     public DateTimeOffset? ClientTime { get; init; }
 
+    /// <summary>The game whose write key the request carried (the key's name in <c>Collector:WriteKeys</c>); null for keyless requests.</summary>
+    public string? AppId { get; init; }
+
     public string? Host { get; init; }
 
     public string? UserAgent { get; init; }

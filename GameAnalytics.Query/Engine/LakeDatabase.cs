@@ -115,7 +115,7 @@ internal sealed class LakeDatabase : IDisposable
                 }
 
                 var list = string.Join(", ", files.Select(LakeSession.Literal));
-                Execute($"create or replace view {LakeSession.LakeTable(table)} as select * from read_parquet([{list}], hive_partitioning = true)");
+                Execute($"create or replace view {LakeSession.LakeTable(table)} as select * from read_parquet([{list}], hive_partitioning = true, union_by_name = true)");
                 _views[table] = files;
                 changed = true;
             }

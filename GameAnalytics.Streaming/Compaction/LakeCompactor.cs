@@ -118,14 +118,15 @@ internal sealed partial class LakeCompactor(string lakeRoot, CompactionOptions o
 
     /// <summary>
     /// Event tables also drop client retries the landing window missed (one row per event_id), and are sorted
-    /// by received_at so that row-group statistics prune time filters well.
+    /// by received_at so that row-group statistics prune time filters well. Files of before a column was added
+    /// merge by column name, the missing column null.
     /// </summary>
     private static string MergeSql(string table, IEnumerable<string> inputs, string output)
     {
         var files = string.Join(", ", inputs.Select(Quote));
         var select = table == TableRouter.RejectedTable
-            ? $"select * from read_parquet([{files}], hive_partitioning = false) order by rejected_at"
-            : $"select * from read_parquet([{files}], hive_partitioning = false) " +
+            ? $"select * from read_parquet([{files}], hive_partitioning = false, union_by_name = true) order by rejected_at"
+            : $"select * from read_parquet([{files}], hive_partitioning = false, union_by_name = true) " +
               "qualify row_number() over (partition by event_id order by received_at, kafka_partition, kafka_offset) = 1 order by received_at";
         return $"copy ({select}) to {Quote(output)} (format parquet, compression snappy, row_group_size 1000000)";
     }

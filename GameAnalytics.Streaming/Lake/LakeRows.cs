@@ -14,7 +14,8 @@ internal sealed record LandedEvent(
     DateTime? ClientTime,
     string? Properties,
     int KafkaPartition,
-    long KafkaOffset)
+    long KafkaOffset,
+    string? AppId = null)
 {
     /// <summary>The Hive partition: the UTC date of <see cref="ReceivedAt"/>.</summary>
     public DateOnly Dt => DateOnly.FromDateTime(ReceivedAt);

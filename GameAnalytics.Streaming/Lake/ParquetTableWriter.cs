@@ -25,6 +25,8 @@ internal sealed class ParquetTableWriter
         new Column<string>("properties"),
         new Column<int>("kafka_partition"),
         new Column<long>("kafka_offset"),
+        // Added after the first lakes were written: last, so that engines reading columns by position read old files too.
+        new Column<string>("app_id"),
     ];
 
     internal static readonly Column[] RejectedColumns =
@@ -54,6 +56,7 @@ internal sealed class ParquetTableWriter
             Write(group, rows, row => row.Properties);
             Write(group, rows, row => row.KafkaPartition);
             Write(group, rows, row => row.KafkaOffset);
+            Write(group, rows, row => row.AppId);
         });
 
     public void WriteRejected(Stream output, IReadOnlyList<RejectedRecord> rows) =>

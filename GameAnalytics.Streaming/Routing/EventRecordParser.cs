@@ -58,7 +58,8 @@ internal sealed class EventRecordParser(TableRouter router, TimeProvider clock)
             ClientTime: envelope.ClientTime?.UtcDateTime,
             Properties: envelope.Properties is { ValueKind: JsonValueKind.Object } properties ? properties.GetRawText() : null,
             KafkaPartition: record.Partition.Value,
-            KafkaOffset: record.Offset.Value);
+            KafkaOffset: record.Offset.Value,
+            AppId: envelope.AppId);
         return new ParsedRecord(table, landed, null);
     }
 

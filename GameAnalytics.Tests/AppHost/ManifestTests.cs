@@ -15,12 +15,14 @@ public sealed class ManifestTests : IDisposable
         var resources = await PublishAsync();
 
         // No simulated players in a deployment.
-        Assert.Equal(["api", "data-dir", "kafka", "query", "query-users", "streaming"], resources.Keys.Order());
+        Assert.Equal(["api", "collector-write-keys", "data-dir", "kafka", "query", "query-users", "streaming"], resources.Keys.Order());
         Assert.Equal("parameter.v0", Type(resources["kafka"]));
         Assert.True(resources["kafka"].GetProperty("inputs").GetProperty("value").GetProperty("secret").GetBoolean(), "the Kafka connection string is a secret");
         Assert.Equal("parameter.v0", Type(resources["data-dir"]));
         Assert.True(resources["query-users"].GetProperty("inputs").GetProperty("value").GetProperty("secret").GetBoolean(), "the SQL users' password hashes are a secret");
         Assert.Equal("{query-users.value}", Env(resources["query"], "Query__Users"));
+        Assert.True(resources["collector-write-keys"].GetProperty("inputs").GetProperty("value").GetProperty("secret").GetBoolean(), "the games' write keys are a secret");
+        Assert.Equal("{collector-write-keys.value}", Env(resources["api"], "Collector__WriteKeys"));
 
         foreach (var service in new[] { "api", "streaming", "query" })
         {

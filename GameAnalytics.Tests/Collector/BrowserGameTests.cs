@@ -32,6 +32,7 @@ public sealed class BrowserGameTests(DevBrokerFixture kafka) : IAsyncLifetime
             {
                 ["ConnectionStrings__kafka"] = kafka.BootstrapServers,
                 ["Collector__AllowedOrigins__0"] = $"http://127.0.0.1:{_allowedPort}",
+                ["Collector__AllowAnonymous"] = "true",
                 ["ASPNETCORE_ENVIRONMENT"] = "Production",
             },
         })!;

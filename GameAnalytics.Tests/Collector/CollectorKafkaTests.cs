@@ -14,12 +14,14 @@ namespace GameAnalytics.Tests.Collector;
 [Collection(KafkaCollection.Name)]
 public sealed class CollectorKafkaTests(DevBrokerFixture kafka) : IAsyncLifetime
 {
+    private const string WriteKey = "top-secret-write-key-of-arcade";
+
     private CollectorFactory _collector = null!;
     private HttpClient _client = null!;
 
     public Task InitializeAsync()
     {
-        _collector = new CollectorFactory(kafka.BootstrapServers);
+        _collector = new CollectorFactory(kafka.BootstrapServers, new Dictionary<string, string?> { ["Collector:WriteKeys:arcade"] = WriteKey });
         _client = _collector.CreateClient();
         return Task.CompletedTask;
     }
@@ -74,7 +76,7 @@ public sealed class CollectorKafkaTests(DevBrokerFixture kafka) : IAsyncLifetime
              "client_time":"2026-11-29T20:15:00Z","properties":{"dragon":"smaug","damage":9000}}
             """);
         request.Headers.Host = "user1.datafun.com";
-        request.Headers.Add("Authorization", "Bearer top-secret");
+        request.Headers.Add("Authorization", $"Bearer {WriteKey}");
         request.Headers.Add("Cookie", "session=abc");
         request.Headers.Add("X-Api-Key", "key-123");
         request.Headers.Add("X-Request-Id", "req-7");
@@ -88,7 +90,7 @@ public sealed class CollectorKafkaTests(DevBrokerFixture kafka) : IAsyncLifetime
         Assert.Equal(user, record.Message.Key);
 
         var raw = Encoding.UTF8.GetString(record.Message.Value);
-        Assert.DoesNotContain("top-secret", raw);
+        Assert.DoesNotContain(WriteKey, raw);
         Assert.DoesNotContain("session=abc", raw);
         Assert.DoesNotContain("key-123", raw);
 
@@ -96,6 +98,7 @@ public sealed class CollectorKafkaTests(DevBrokerFixture kafka) : IAsyncLifetime
         Assert.Equal(eventId, envelope.EventId);
         Assert.Equal("slay_dragon", envelope.EventType);
         Assert.Equal(user, envelope.UserId);
+        Assert.Equal("arcade", envelope.AppId);
         Assert.InRange(envelope.ReceivedAt, before.AddSeconds(-1), DateTimeOffset.UtcNow);
         Assert.Equal(TimeSpan.Zero, envelope.ReceivedAt.Offset);
         Assert.Equal(new DateTimeOffset(2026, 11, 29, 20, 15, 0, TimeSpan.Zero), envelope.ClientTime);

@@ -24,6 +24,7 @@ public sealed class CollectorOptionsValidatorTests
         var result = new CollectorOptionsValidator().Validate(null, new CollectorOptions
         {
             HeaderAllowlist = ["X-Request-Id", "X-Client-Version", "X-Platform", "Accept-Language"],
+            AllowAnonymous = true,
         });
 
         Assert.True(result.Succeeded);

@@ -27,7 +27,7 @@ public sealed class EventEnvelopeTests
         var root = json.RootElement;
 
         Assert.Equal(
-            ["schema_version", "event_id", "event_type", "user_id", "received_at", "client_time", "host", "user_agent", "accept", "properties", "headers"],
+            ["schema_version", "event_id", "event_type", "user_id", "received_at", "client_time", "app_id", "host", "user_agent", "accept", "properties", "headers"],
             root.EnumerateObject().Select(p => p.Name));
         Assert.Equal(1, root.GetProperty("schema_version").GetInt32());
         Assert.Equal("0195f0a4-7b7c-7cc0-8a3e-6a4f6c1d2e3f", root.GetProperty("event_id").GetString());

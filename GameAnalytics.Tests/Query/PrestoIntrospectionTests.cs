@@ -67,7 +67,7 @@ public sealed class PrestoIntrospectionTests : IClassFixture<OriginalTrafficLake
         var rows = PrestoHttp.RowTexts(columns);
         Assert.Equal("raw_event|1|YES|varchar|null", rows[0]);
         Assert.Contains("received_at|9|YES|timestamp with time zone|null", rows);
-        Assert.Equal("dt|14|YES|date|partition key", rows[^1]);
+        Assert.Equal("dt|15|YES|date|partition key", rows[^1]);
 
         var described = PrestoHttp.RowTexts(await PrestoHttp.RunAsync(_client, "describe join_guilds")).Select(row => string.Join("|", row.Split('|').Take(2)));
         Assert.Equal(described, rows.Select(row => $"{row.Split('|')[0]}|{row.Split('|')[3]}"));
@@ -109,13 +109,13 @@ public sealed class PrestoIntrospectionTests : IClassFixture<OriginalTrafficLake
 
         Assert.Equal(24, PrestoHttp.ColumnNames(columns).Count);
         var rows = PrestoHttp.Rows(columns);
-        Assert.Equal(14, rows.Count);
+        Assert.Equal(15, rows.Count);
         var byName = rows.ToDictionary(row => row[3].GetString()!);
         Assert.Equal((12L, "varchar"), (byName["host"][4].GetInt64(), byName["host"][5].GetString()));
         Assert.Equal((2014L, "timestamp with time zone"), (byName["received_at"][4].GetInt64(), byName["received_at"][5].GetString()));
         Assert.Equal((-5L, "bigint", 19L), (byName["kafka_offset"][4].GetInt64(), byName["kafka_offset"][5].GetString(), byName["kafka_offset"][6].GetInt64()));
         Assert.Equal((4L, "integer"), (byName["kafka_partition"][4].GetInt64(), byName["kafka_partition"][5].GetString()));
-        Assert.Equal((91L, 14L), (byName["dt"][4].GetInt64(), byName["dt"][16].GetInt64()));
+        Assert.Equal((91L, 15L), (byName["dt"][4].GetInt64(), byName["dt"][16].GetInt64()));
     }
 
     [Fact]

@@ -105,7 +105,7 @@ public sealed class PrestoProtocolTests : IClassFixture<OriginalTrafficLake>, ID
         Assert.Equal(["_col0"], PrestoHttp.ColumnNames(await PrestoHttp.RunAsync(_client, "select version()")));
         Assert.Equal(["_col0", "_col1"], PrestoHttp.ColumnNames(await PrestoHttp.RunAsync(_client, "select 1, 2 union all select 3, 4")));
         Assert.Equal(["raw_event", "timestamp", "accept", "host", "user-agent", "event_type", "event_id", "user_id", "received_at",
-            "client_time", "properties", "kafka_partition", "kafka_offset", "dt", "_col14"],
+            "client_time", "properties", "kafka_partition", "kafka_offset", "app_id", "dt", "_col15"],
             PrestoHttp.ColumnNames(await PrestoHttp.RunAsync(_client, "select *, 1 from slay_dragons limit 1")));
     }
 
@@ -244,7 +244,7 @@ public sealed class PrestoProtocolTests : IClassFixture<OriginalTrafficLake>, ID
         Assert.Equal(
             ["raw_event varchar", "timestamp varchar", "accept varchar", "host varchar", "user-agent varchar", "event_type varchar",
              "event_id varchar", "user_id varchar", "received_at timestamp with time zone", "client_time timestamp with time zone",
-             "properties varchar", "kafka_partition integer", "kafka_offset bigint", "dt date"],
+             "properties varchar", "kafka_partition integer", "kafka_offset bigint", "app_id varchar", "dt date"],
             describe.Select(row => $"{row[0].GetString()} {row[1].GetString()}"));
     }
 

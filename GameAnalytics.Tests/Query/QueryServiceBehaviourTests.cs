@@ -180,6 +180,38 @@ public sealed class QueryServiceBehaviourTests : IDisposable
         Assert.Equal(before.GetProperty("topUsers").GetRawText(), again.GetProperty("topUsers").GetRawText());
     }
 
+    [Fact]
+    public async Task Files_written_before_app_id_existed_still_read_beside_newer_ones()
+    {
+        var at = new DateTime(2026, 11, 29, 20, 0, 0, DateTimeKind.Utc);
+        var old = LandedEvents.Write(_lake.Path, "sword_purchases", 0,
+            Enumerable.Range(0, 100).Select(i => LandedEvents.Create("purchase_sword", "user1.datafun.com", at, i)).ToList());
+        WithoutColumn(old, "app_id");
+        LandedEvents.Write(_lake.Path, "sword_purchases", 1,
+            Enumerable.Range(0, 50).Select(i => LandedEvents.Create("purchase_sword", "user2.datafun.com", at, 10_000 + i) with { AppId = "arcade" }).ToList());
+        using var service = Service();
+        using var client = service.CreateClient();
+
+        var counts = PrestoHttp.RowTexts(await PrestoHttp.RunAsync(client, "select count(*), count(app_id), min(app_id) from sword_purchases"));
+
+        Assert.Equal(["150|50|arcade"], counts);
+    }
+
+    /// <summary>Rewrites a lake file as the lake wrote it before the column existed.</summary>
+    private static void WithoutColumn(string file, string column)
+    {
+        var copy = file + ".old";
+        using (var connection = new DuckDB.NET.Data.DuckDBConnection("DataSource=:memory:"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = $"copy (select * exclude ({column}) from read_parquet('{file}')) to '{copy}' (format parquet)";
+            command.ExecuteNonQuery();
+        }
+
+        File.Move(copy, file, overwrite: true);
+    }
+
     private WebApplicationFactory<QueryResults> Service(params (string Key, string Value)[] settings) =>
         new WebApplicationFactory<QueryResults>().WithWebHostBuilder(builder =>
         {

@@ -34,7 +34,7 @@ public sealed class StreamingPipelineTests(DevBrokerFixture kafka) : IDisposable
             [
                 "raw_event VARCHAR", "timestamp VARCHAR", "accept VARCHAR", "host VARCHAR", "user-agent VARCHAR", "event_type VARCHAR",
                 "event_id VARCHAR", "user_id VARCHAR", "received_at TIMESTAMP WITH TIME ZONE", "client_time TIMESTAMP WITH TIME ZONE",
-                "properties VARCHAR", "kafka_partition INTEGER", "kafka_offset BIGINT", "dt DATE",
+                "properties VARCHAR", "kafka_partition INTEGER", "kafka_offset BIGINT", "app_id VARCHAR", "dt DATE",
             ],
             columns);
         Assert.Equal(3L, lake.Scalar<long>($"select count(distinct host) from {lake.Table("sword_purchases")}"));

@@ -22,6 +22,12 @@ internal static class HiveTableDefinition
         return sql.ToString();
     }
 
+    /// <summary>The columns added to the lake's tables after their first files: a table Hive knew before gains them.</summary>
+    public static IEnumerable<string> AddedColumns(string schema, string table) =>
+        table == TableRouter.RejectedTable
+            ? []
+            : [$"ALTER TABLE {Identifier(schema)}.{Identifier(table)} ADD COLUMN {Identifier("app_id")} varchar"];
+
     /// <summary>Adds the partitions whose folders exist but the metastore does not know yet.</summary>
     public static string SyncPartitions(string catalog, string schema, string table) =>
         $"CALL {Identifier(catalog)}.system.sync_partition_metadata({Literal(schema)}, {Literal(table)}, 'ADD')";

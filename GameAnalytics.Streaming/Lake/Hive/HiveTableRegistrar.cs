@@ -61,6 +61,18 @@ internal sealed partial class HiveTableRegistrar : BackgroundService
             if (!_created.Contains(table))
             {
                 await _presto.QueryAllAsync(HiveTableDefinition.CreateTable(_options.Schema, table, _tableLocation(table)), cancellationToken);
+                foreach (var statement in HiveTableDefinition.AddedColumns(_options.Schema, table))
+                {
+                    try
+                    {
+                        await _presto.QueryAllAsync(statement, cancellationToken);
+                    }
+                    catch (PrestoQueryException ex) when (ex.Message.Contains("already exists", StringComparison.OrdinalIgnoreCase))
+                    {
+                        // A table created with the column, or altered before.
+                    }
+                }
+
                 _created.Add(table);
             }
 
