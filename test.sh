@@ -20,7 +20,7 @@ if [ -r /etc/os-release ]; then
 fi
 is_root() { [ "$(id -u)" -eq 0 ]; }
 # Debian and its derivatives but Ubuntu, whose apt chromium is a snap stub.
-is_debian() { [ "$os_id" = debian ] || { [ "$os_id" != ubuntu ] && [[ " $os_like " == *" debian "* ]]; }; }
+is_debian() { [ "$os_id" = debian ] || { [ "$os_id" != ubuntu ] && [[ " $os_like " == *" debian "* ]] && [[ " $os_like " != *" ubuntu "* ]]; }; }
 
 # Debian's packages, as root; otherwise the exact command to run, and a failure.
 apt_install() {
@@ -51,13 +51,14 @@ find_chromium() {
 
 # Playwright's own download, through the driver that the Microsoft.Playwright package ships with the tests.
 playwright_install() {
-  dotnet build GameAnalytics.Tests --nologo -v quiet >/dev/null
+  dotnet build GameAnalytics.Tests --nologo -v quiet >/dev/null || fail "the tests do not build: run dotnet build GameAnalytics.Tests to see why."
   local out=GameAnalytics.Tests/bin/Debug/net10.0/.playwright node
   node=$(ls "$out"/node/*/node 2>/dev/null | head -n 1) || true
   [ -x "$node" ] || fail "Playwright's driver is missing from $out."
   local args=(install chromium)
   # Playwright's --with-deps installs the browser's system libraries, through apt on Ubuntu.
-  if is_root && [ "$os_id" = ubuntu ]; then args=(install --with-deps chromium); fi
+  if is_root && [ "$os_id" = ubuntu ]; then args=(install --with-deps chromium)
+  elif [ "$os_id" = ubuntu ]; then echo "Not root: Chromium's system libraries are not installed; if it fails to start, run this script with sudo."; fi
   echo "Installing Chromium with Playwright: playwright ${args[*]}."
   "$node" "$out/package/cli.js" "${args[@]}" ||
     fail "Playwright could not install Chromium. Install Chromium or Chrome, or set CHROMIUM_PATH to one."

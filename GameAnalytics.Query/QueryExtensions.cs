@@ -55,7 +55,14 @@ public static class QueryExtensions
     private static void AddQueryAuthentication(this IHostApplicationBuilder builder)
     {
         var section = builder.Configuration.GetSection($"{QueryOptions.SectionName}:Users");
-        var passwords = section.GetChildren().Any() || UserLines(section.Value).Any();
+        var lines = (section.Value ?? "").Split(['\n', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (lines.Length != UserLines(section.Value).Count())
+        {
+            // A mistyped secret must not turn passwords off.
+            throw new InvalidOperationException("Query:Users holds a line that is not name:hash; every line must be a user name, a colon and its hash (gamectl hash-password).");
+        }
+
+        var passwords = section.GetChildren().Any() || lines.Length > 0;
         builder.Services.AddSingleton<QueryUsers>();
         builder.Services.AddAuthentication(BasicAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, BasicAuthenticationHandler>(BasicAuthenticationHandler.SchemeName, null);

@@ -116,7 +116,7 @@ public static class StatementApi
 
     internal static Results<Ok<QueryInfo>, ContentHttpResult> Info(HttpContext context, string queryId, QueryManager queries)
     {
-        if (queries.Peek(queryId) is not { Execution: var execution } || !IsOwner(context, execution))
+        if (queries.Peek(queryId) is not { Execution: var execution } || !IsUsersOwn(context, execution))
         {
             return TypedResults.Text("Query not found", statusCode: StatusCodes.Status410Gone);
         }
@@ -127,7 +127,7 @@ public static class StatementApi
 
     internal static NoContent Kill(HttpContext context, string queryId, QueryManager queries)
     {
-        if (queries.Peek(queryId) is { } tracked && IsOwner(context, tracked.Execution))
+        if (queries.Peek(queryId) is { } tracked && IsUsersOwn(context, tracked.Execution))
         {
             queries.Cancel(queryId);
         }
@@ -138,9 +138,16 @@ public static class StatementApi
     /// <summary>The user whose password the request carried, when passwords are on.</summary>
     private static string? Authenticated(HttpContext context) => context.User.Identity is { IsAuthenticated: true, Name: { } name } ? name : null;
 
-    /// <summary>With passwords on, a query is its own user's; without, its unguessable slug is the only key.</summary>
+    /// <summary>With passwords on, a query is its own user's; without, the slug in its URIs, which only its client knows, is the key.</summary>
     private static bool IsOwner(HttpContext context, QueryExecution execution) =>
         Authenticated(context) is not { } user || user == execution.Client.User;
+
+    /// <summary>
+    /// <c>/v1/query/{id}</c> has no slug, and query ids are not secret: only the query's user may see or cancel it,
+    /// by password, or without passwords by the user header (as Presto trusts it then).
+    /// </summary>
+    private static bool IsUsersOwn(HttpContext context, QueryExecution execution) =>
+        (Authenticated(context) ?? ClientSession.FromHeaders(context.Request.Headers)?.User) == execution.Client.User;
 
     internal static Ok<ServerInfo> Server() =>
         TypedResults.Ok(new ServerInfo(new NodeVersion(LakeSession.PrestoVersion), "gameanalytics", true, false,

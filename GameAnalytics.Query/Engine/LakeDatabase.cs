@@ -1,4 +1,5 @@
 using DuckDB.NET.Data;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace GameAnalytics.Query.Engine;
@@ -8,13 +9,14 @@ namespace GameAnalytics.Query.Engine;
 /// DuckDB settings of a database, not of a query, so they bound all queries together here. The lake's tables
 /// are views in <c>hive.default</c> over each table's snapshot, made again only for the tables that changed.
 /// </summary>
-internal sealed class LakeDatabase : IDisposable
+internal sealed partial class LakeDatabase : IDisposable
 {
     // A missed file event must not leave the views stale for long: replaced files stay on disk for 10 minutes.
     private static readonly TimeSpan MaxStaleness = TimeSpan.FromSeconds(30);
 
     private readonly DuckDBConnection _root;
     private readonly LakeTables _tables;
+    private readonly ILogger<LakeDatabase> _logger;
     private readonly FileSystemWatcher? _watcher;
     private readonly Lock _refresh = new();
     private readonly bool _ownsSpillDirectory;
@@ -23,9 +25,10 @@ internal sealed class LakeDatabase : IDisposable
     private DateTime _refreshedAt;
     private IReadOnlyList<string> _names = [];
 
-    public LakeDatabase(LakeTables tables, IOptions<QueryOptions> options)
+    public LakeDatabase(LakeTables tables, IOptions<QueryOptions> options, ILogger<LakeDatabase> logger)
     {
         _tables = tables;
+        _logger = logger;
         var settings = options.Value;
         _ownsSpillDirectory = string.IsNullOrEmpty(settings.TempDirectory);
         SpillDirectory = Path.GetFullPath(_ownsSpillDirectory
@@ -108,18 +111,28 @@ internal sealed class LakeDatabase : IDisposable
             var changed = false;
             foreach (var table in names)
             {
-                var files = _tables.Files(table);
-                if (_views.TryGetValue(table, out var known) && known.SequenceEqual(files))
+                try
                 {
-                    continue;
-                }
+                    var files = _tables.Files(table);
+                    if (_views.TryGetValue(table, out var known) && known.SequenceEqual(files))
+                    {
+                        continue;
+                    }
 
-                var list = string.Join(", ", files.Select(LakeSession.Literal));
-                Execute($"create or replace view {LakeSession.LakeTable(table)} as select * from read_parquet([{list}], hive_partitioning = true, union_by_name = true)");
-                _views[table] = files;
-                changed = true;
+                    var list = string.Join(", ", files.Select(LakeSession.Literal));
+                    Execute($"create or replace view {LakeSession.LakeTable(table)} as select * from read_parquet([{list}], hive_partitioning = true, union_by_name = true)");
+                    _views[table] = files;
+                    changed = true;
+                }
+                catch (Exception ex) when (ex is DuckDBException or IOException)
+                {
+                    // One table's unreadable file must not stop the others: its last good view stands, and it is tried again.
+                    LogViewFailed(ex, table);
+                    _changed = true;
+                }
             }
 
+            names = names.Where(_views.ContainsKey).ToList();
             foreach (var gone in _views.Keys.Except(names).ToList())
             {
                 Execute($"drop view if exists {LakeSession.LakeTable(gone)}");
@@ -136,6 +149,9 @@ internal sealed class LakeDatabase : IDisposable
             return (names, Version);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The view of table {Table} could not be made again; its last good snapshot stays")]
+    private partial void LogViewFailed(Exception exception, string table);
 
     private void Execute(string sql)
     {

@@ -36,6 +36,9 @@ internal sealed class LakeSession : IDisposable
             session.Execute($"use {PrestoCatalog.Hive}.{Identifier(PrestoCatalog.Default)}");
         }
 
+        // One snapshot of the catalog for the whole query: a view made again meanwhile does not change its columns
+        // between the DESCRIBE that names them and the run that fills them.
+        session.Execute("begin transaction");
         return session;
     }
 

@@ -121,7 +121,7 @@ internal sealed class QueryExecution : IDisposable
                 var row = new object?[types.Count];
                 for (var i = 0; i < row.Length; i++)
                 {
-                    row[i] = PrestoValues.Encode(reader.IsDBNull(i) ? null : reader.GetValue(i), types[i]);
+                    row[i] = PrestoValues.Encode(reader.IsDBNull(i) ? null : Read(reader, i, names[i]), types[i]);
                 }
 
                 page.Add(row);
@@ -151,12 +151,28 @@ internal sealed class QueryExecution : IDisposable
         }
         catch (Exception ex)
         {
-            Failure = new QueryException(ex.Message, PrestoError.GenericInternalError, inner: ex);
+            var message = new[] { database.LakeRoot, database.SpillDirectory }.Aggregate(ex.Message, (text, folder) => text.Replace(folder, "<lake>", StringComparison.Ordinal));
+            Failure = new QueryException(message, PrestoError.GenericInternalError, inner: ex);
         }
         finally
         {
             ticket?.Dispose();
+            // The time limit's timer would hold the finished query until it fired.
+            _cancellation.CancelAfter(System.Threading.Timeout.InfiniteTimeSpan);
             _pages.Writer.TryComplete();
+        }
+    }
+
+    /// <summary>A value as DuckDB.NET gives it; one that .NET cannot hold (a month interval, a 38-digit decimal) fails the query as the client's.</summary>
+    private static object Read(DuckDBDataReader reader, int column, string name)
+    {
+        try
+        {
+            return reader.GetValue(column);
+        }
+        catch (Exception ex) when (ex is InvalidCastException or OverflowException or NotSupportedException or ArgumentOutOfRangeException or InvalidOperationException)
+        {
+            throw new QueryException($"Column {name} holds a {reader.GetDataTypeName(column)} value that cannot be sent: {ex.Message} Cast it in the query (to varchar, say).", PrestoError.NotSupported, inner: ex);
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using DuckDB.NET.Data;
 using GameAnalytics.Query.Protocol;
@@ -37,7 +38,8 @@ internal sealed class SqlQuery
     {
         var connection = lake.Connection;
         var parsed = QuoteDefaultSchema(sql);
-        var tree = JsonNode.Parse(Scalar(connection, "select json_serialize_sql($sql::varchar)", parsed))!.AsObject();
+        // Parse trees nest deeply (a sum of 30 terms is 60 levels): the depth that DuckDB itself allows, not JSON's default.
+        var tree = JsonNode.Parse(Scalar(connection, "select json_serialize_sql($sql::varchar)", parsed), documentOptions: new JsonDocumentOptions { MaxDepth = 4096 })!.AsObject();
         if (tree["error"]!.GetValue<bool>())
         {
             throw Refusal(sql, tree);
@@ -49,15 +51,13 @@ internal sealed class SqlQuery
             throw new QueryException("Send exactly one statement per query.", PrestoError.NotSupported);
         }
 
-        var nodes = Objects(statements[0]!).ToList();
-        var ctes = nodes.Where(node => node["cte_map"]?["map"] is JsonArray).SelectMany(node => node["cte_map"]!["map"]!.AsArray())
-            .Select(entry => entry?["key"]?.GetValue<string>()).OfType<string>().ToHashSet(StringComparer.OrdinalIgnoreCase);
         var metadata = new List<MetadataTable>();
-        foreach (var node in nodes)
+        foreach (var (node, ctes) in Objects(statements[0]!))
         {
             switch (Kind(node, "type"))
             {
                 case "BASE_TABLE":
+                    var name = node["table_name"]!.GetValue<string>();
                     if (Redirect(node, session) is { } table)
                     {
                         if (!metadata.Contains(table))
@@ -65,7 +65,7 @@ internal sealed class SqlQuery
                             metadata.Add(table);
                         }
                     }
-                    else if (!IsLakeTable(node, session, lake.TableNames) && !ctes.Contains(node["table_name"]!.GetValue<string>()))
+                    else if (LooksLikeFileOrSystemView(name) || (!IsLakeTable(node, session, lake.TableNames) && !ctes.Contains(name)))
                     {
                         throw Located($"Table '{Name(node, session)}' does not exist", PrestoError.MissingTable, sql, node);
                     }
@@ -75,9 +75,9 @@ internal sealed class SqlQuery
                     throw Located($"Table function '{function}' is not allowed: the lake is read through its tables", PrestoError.PermissionDenied, sql, node);
             }
 
-            if (Kind(node, "class") == "FUNCTION" && Kind(node, "function_name") is { } name && RefusedFunctions.Contains(name))
+            if (Kind(node, "class") == "FUNCTION" && Kind(node, "function_name") is { } scalar && RefusedFunctions.Contains(scalar))
             {
-                throw Located($"Function '{name}' is not allowed", PrestoError.PermissionDenied, sql, node);
+                throw Located($"Function '{scalar}' is not allowed", PrestoError.PermissionDenied, sql, node);
             }
         }
 
@@ -90,6 +90,16 @@ internal sealed class SqlQuery
 
     // Settings name the server's folders.
     private static readonly HashSet<string> RefusedFunctions = new(["current_setting"], StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// A name DuckDB would read as a file (a path, a glob, a file name with its extension) or as one of its own
+    /// catalog views: never a lake table, whatever a CTE of the query is called.
+    /// </summary>
+    private static bool LooksLikeFileOrSystemView(string name) =>
+        name.IndexOfAny(['/', '\\', '*', '?', '.', '[', '{']) >= 0
+        || name.StartsWith("duckdb_", StringComparison.OrdinalIgnoreCase)
+        || name.StartsWith("pg_", StringComparison.OrdinalIgnoreCase)
+        || name.StartsWith("sqlite_", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Points a reference to one of Presto's metadata tables at this session's copy of it.</summary>
     private static MetadataTable? Redirect(JsonObject reference, ClientSession session)
@@ -181,25 +191,41 @@ internal sealed class SqlQuery
         return names;
     }
 
-    /// <summary>Every object of the parse tree, parents before their children.</summary>
-    private static IEnumerable<JsonObject> Objects(JsonNode node)
+    /// <summary>
+    /// Every object of the parse tree, parents before their children, each with the CTE names in scope there: a
+    /// CTE's name is visible in the statement that declares it (its own body included) and below, nowhere else.
+    /// </summary>
+    private static IEnumerable<(JsonObject Node, IReadOnlySet<string> Ctes)> Objects(JsonNode root)
     {
-        if (node is JsonObject value)
+        var pending = new Stack<(JsonNode Node, IReadOnlySet<string> Ctes)>();
+        pending.Push((root, new HashSet<string>(StringComparer.OrdinalIgnoreCase)));
+        while (pending.TryPop(out var item))
         {
-            yield return value;
-        }
-
-        IEnumerable<JsonNode?> children = node switch
-        {
-            JsonObject properties => properties.Select(property => property.Value).ToList(),
-            JsonArray array => array.ToList(),
-            _ => [],
-        };
-        foreach (var child in children.OfType<JsonNode>())
-        {
-            foreach (var descendant in Objects(child))
+            var (node, ctes) = item;
+            if (node is JsonObject value)
             {
-                yield return descendant;
+                if (value["cte_map"]?["map"] is JsonArray declared && declared.Count > 0)
+                {
+                    var scope = new HashSet<string>(ctes, StringComparer.OrdinalIgnoreCase);
+                    scope.UnionWith(declared.Select(entry => entry?["key"]?.GetValue<string>()).OfType<string>());
+                    ctes = scope;
+                }
+
+                yield return (value, ctes);
+                foreach (var (_, child) in value)
+                {
+                    if (child is not null)
+                    {
+                        pending.Push((child, ctes));
+                    }
+                }
+            }
+            else if (node is JsonArray array)
+            {
+                foreach (var child in array.OfType<JsonNode>())
+                {
+                    pending.Push((child, ctes));
+                }
             }
         }
     }

@@ -43,6 +43,7 @@ public sealed record ClientSession(SqlDialect Dialect, string User, string? Cata
 
         // Trino sends timestamp precision only to clients that say they understand it, as its own JDBC driver does.
         var parametric = (Read("Client-Capabilities") ?? "").Split(',', StringSplitOptions.TrimEntries).Contains("PARAMETRIC_DATETIME", StringComparer.OrdinalIgnoreCase);
-        return new ClientSession(new SqlDialect(family, parametric), user, Read("Catalog"), Read("Schema"), properties);
+        // Catalog and schema names are identifiers: unquoted, Presto reads them in lower case.
+        return new ClientSession(new SqlDialect(family, parametric), user, Read("Catalog")?.ToLowerInvariant(), Read("Schema")?.ToLowerInvariant(), properties);
     }
 }

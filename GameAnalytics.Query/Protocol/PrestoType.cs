@@ -50,7 +50,10 @@ public sealed record PrestoType(string Name, IReadOnlyList<PrestoType> Parameter
         return head switch
         {
             "VARCHAR" or "ENUM" or "BIT" => Varchar,
-            "BIGINT" or "HUGEINT" or "UBIGINT" or "UHUGEINT" or "UINTEGER" => Bigint,
+            // HUGEINT is what DuckDB sums bigints to; Presto's sum of bigints is a bigint.
+            "BIGINT" or "HUGEINT" or "UINTEGER" => Bigint,
+            "UBIGINT" => new PrestoType("decimal", [], [20, 0]),
+            "UHUGEINT" => new PrestoType("decimal", [], [38, 0]),
             "INTEGER" or "USMALLINT" => Simple("integer"),
             "SMALLINT" or "UTINYINT" => Simple("smallint"),
             "TINYINT" => Simple("tinyint"),

@@ -17,7 +17,11 @@ public static class PrestoValues
         double d when double.IsPositiveInfinity(d) => "Infinity",
         double d when double.IsNegativeInfinity(d) => "-Infinity",
         float f when float.IsNaN(f) || float.IsInfinity(f) => Encode((double)f, type),
-        BigInteger big => big >= long.MinValue && big <= long.MaxValue ? (long)big : big.ToString(CultureInfo.InvariantCulture),
+        BigInteger big when type.Name == "decimal" => big.ToString(CultureInfo.InvariantCulture),
+        BigInteger big => big >= long.MinValue && big <= long.MaxValue
+            ? (long)big
+            : throw new QueryException($"The bigint value {big} is out of range", PrestoError.NumericValueOutOfRange),
+        ulong number when type.Name == "decimal" => number.ToString(CultureInfo.InvariantCulture),
         decimal number => number.ToString(CultureInfo.InvariantCulture),
         DateOnly date => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
         DateTime time when type.Name == "timestamp with time zone" => Timestamp(time) + " UTC",

@@ -33,6 +33,7 @@ public sealed record PrestoError(string Name, int Code, string Type, string? Tri
     public static readonly PrestoError PermissionDenied = new("PERMISSION_DENIED", 4, UserError);
     public static readonly PrestoError InvalidFunctionArgument = new("INVALID_FUNCTION_ARGUMENT", 7, UserError);
     public static readonly PrestoError NotSupported = new("NOT_SUPPORTED", 13, UserError);
+    public static readonly PrestoError NumericValueOutOfRange = new("NUMERIC_VALUE_OUT_OF_RANGE", 19, UserError);
     public static readonly PrestoError InvalidSessionProperty = new("INVALID_SESSION_PROPERTY", 14, UserError);
     public static readonly PrestoError MissingCatalog = new("MISSING_CATALOG", 44, UserError, "CATALOG_NOT_FOUND");
     public static readonly PrestoError MissingSchema = new("MISSING_SCHEMA", 45, UserError, "SCHEMA_NOT_FOUND");

@@ -26,6 +26,10 @@ public static class PrestoHttp
         return await client.SendAsync(request);
     }
 
+    /// <summary>A request to <c>/v1/query/{id}</c> as the query's own user, <c>tests</c>, makes it.</summary>
+    public static HttpRequestMessage QueryInfo(HttpMethod method, string queryId, string user = "tests") =>
+        new(method, $"/v1/query/{queryId}") { Headers = { { "X-Presto-User", user } } };
+
     /// <summary>All the answers of one query, the last one without nextUri.</summary>
     public static async Task<List<JsonElement>> RunAsync(HttpClient client, string sql, IReadOnlyDictionary<string, string>? headers = null) =>
         (await ExchangeAsync(client, sql, headers)).Answers;

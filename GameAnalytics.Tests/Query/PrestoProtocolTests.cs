@@ -212,11 +212,18 @@ public sealed class PrestoProtocolTests : IClassFixture<OriginalTrafficLake>, ID
         var answer = await post.Content.ReadFromJsonAsync<JsonElement>();
         var id = answer.GetProperty("id").GetString();
 
-        var info = await _client.GetFromJsonAsync<JsonElement>($"/v1/query/{id}");
-        using var kill = await _client.DeleteAsync($"/v1/query/{id}");
+        using var stranger = await _client.SendAsync(PrestoHttp.QueryInfo(HttpMethod.Get, id!, user: "someone-else"));
+        using var anonymous = await _client.GetAsync($"/v1/query/{id}");
+        using var strangerKill = await _client.SendAsync(PrestoHttp.QueryInfo(HttpMethod.Delete, id!, user: "someone-else"));
+        using var infoResponse = await _client.SendAsync(PrestoHttp.QueryInfo(HttpMethod.Get, id!));
+        var info = await infoResponse.Content.ReadFromJsonAsync<JsonElement>();
+        using var kill = await _client.SendAsync(PrestoHttp.QueryInfo(HttpMethod.Delete, id!));
         using var after = await _client.GetAsync(answer.GetProperty("nextUri").GetString());
         var server = await _client.GetFromJsonAsync<JsonElement>("/v1/info");
 
+        Assert.Equal(HttpStatusCode.Gone, stranger.StatusCode);
+        Assert.Equal(HttpStatusCode.Gone, anonymous.StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, strangerKill.StatusCode);
         Assert.Equal(id, info.GetProperty("queryId").GetString());
         Assert.Equal("tests", info.GetProperty("user").GetString());
         Assert.Equal(HttpStatusCode.NoContent, kill.StatusCode);
