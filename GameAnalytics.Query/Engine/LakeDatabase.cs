@@ -74,6 +74,9 @@ internal sealed partial class LakeDatabase : IDisposable
 
     public string SpillDirectory { get; }
 
+    /// <summary>The folders of this server that no answer or error may name.</summary>
+    public IReadOnlyList<string> ServerFolders => [LakeRoot, SpillDirectory];
+
     /// <summary>Counts the changes of the lake's views: an answer computed at one version holds until the next.</summary>
     public long Version { get; private set; }
 

@@ -102,7 +102,7 @@ internal sealed class QueryExecution : IDisposable
             catch (DuckDBException ex)
             {
                 // DuckDB points into "describe <query>": on the first line, the query starts further right.
-                throw DuckDbErrors.Translate(ex, firstLineShift: "describe ".Length, withPosition: !_rewritten, hide: [database.LakeRoot, database.SpillDirectory]);
+                throw DuckDbErrors.Translate(ex, firstLineShift: "describe ".Length, withPosition: !_rewritten, hide: database.ServerFolders);
             }
 
             var types = described.Select(column => PrestoType.FromDuckDb(column.Type)).ToList();
@@ -147,12 +147,11 @@ internal sealed class QueryExecution : IDisposable
         }
         catch (DuckDBException ex)
         {
-            Failure = DuckDbErrors.Translate(ex, withPosition: !_rewritten, hide: [database.LakeRoot, database.SpillDirectory]);
+            Failure = DuckDbErrors.Translate(ex, withPosition: !_rewritten, hide: database.ServerFolders);
         }
         catch (Exception ex)
         {
-            var message = new[] { database.LakeRoot, database.SpillDirectory }.Aggregate(ex.Message, (text, folder) => text.Replace(folder, "<lake>", StringComparison.Ordinal));
-            Failure = new QueryException(message, PrestoError.GenericInternalError, inner: ex);
+            Failure = new QueryException(DuckDbErrors.Hide(ex.Message, database.ServerFolders), PrestoError.GenericInternalError, inner: ex);
         }
         finally
         {

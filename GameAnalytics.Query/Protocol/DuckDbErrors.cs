@@ -10,7 +10,7 @@ public static partial class DuckDbErrors
     /// <remarks>The server's folders in <paramref name="hide"/> never reach the client: they read as <c>&lt;lake&gt;</c>.</remarks>
     public static QueryException Translate(DuckDBException ex, int firstLineShift = 0, bool withPosition = true, IReadOnlyList<string>? hide = null)
     {
-        var message = (hide ?? []).Aggregate(ex.Message, (text, folder) => text.Replace(folder, "<lake>", StringComparison.Ordinal));
+        var message = Hide(ex.Message, hide ?? []);
         var (line, column) = withPosition ? ErrorPosition(message) : (null, null);
         if (line == 1)
         {
@@ -31,6 +31,10 @@ public static partial class DuckDbErrors
         var text = line is { } l && column is { } c ? $"line {l}:{c}: {headline}" : headline;
         return new QueryException(text, error, line, column, ex);
     }
+
+    /// <summary>A message with the server's folders in it as <c>&lt;lake&gt;</c>.</summary>
+    public static string Hide(string message, IReadOnlyList<string> folders) =>
+        folders.Aggregate(message, (text, folder) => text.Replace(folder, "<lake>", StringComparison.Ordinal));
 
     /// <summary>DuckDB marks the error under a copy of the line (<c>LINE 2: ...</c>) with a caret.</summary>
     private static (int? Line, int? Column) ErrorPosition(string message)
