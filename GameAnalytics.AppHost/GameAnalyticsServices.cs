@@ -11,7 +11,8 @@ internal static class GameAnalyticsServices
     /// <summary>
     /// The collector. Run, it lets keyless requests in (the original's curl and Apache Bench traffic) and has one
     /// development key, a generated secret shown in the dashboard's parameters, which the simulator sends.
-    /// Published, it requires keys: the secret parameter <c>collector-write-keys</c> (<c>name=key</c> pairs).
+    /// Published, it requires keys: the secret parameter <c>collector-write-keys</c> (<c>name=key</c> pairs), and keeps
+    /// the default rate limit per key.
     /// </summary>
     public static IResourceBuilder<ProjectResource> AddCollector(this IDistributedApplicationBuilder builder, TopologyPorts ports, ReferenceExpression kafka)
     {
@@ -30,8 +31,11 @@ internal static class GameAnalyticsServices
             return collector.WithEnvironment("Collector__WriteKeys", builder.AddParameter("collector-write-keys", secret: true));
         }
 
+        // High enough that the original's load tests, the simulator and the benchmarks are never throttled.
         return collector
             .WithEnvironment("Collector__AllowAnonymous", "true")
+            .WithEnvironment("Collector__RateLimit__EventsPerSecond", "1000000")
+            .WithEnvironment("Collector__RateLimit__Burst", "1000000")
             .WithEnvironment("Collector__WriteKeys__dev", DevelopmentWriteKey(builder));
     }
 

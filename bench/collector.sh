@@ -68,7 +68,8 @@ broker_pid=$!
 for _ in $(seq 60); do port_open "$BROKER_PORT" && break; kill -0 "$broker_pid" 2>/dev/null || break; sleep 0.5; done
 port_open "$BROKER_PORT" || die_with_logs "the dev broker did not start"
 
-ASPNETCORE_ENVIRONMENT=Production ConnectionStrings__kafka=127.0.0.1:$BROKER_PORT \
+# Keyless, as the original's traffic, and unthrottled: the benchmark measures the collector's own ceiling.
+ASPNETCORE_ENVIRONMENT=Production Collector__AllowAnonymous=true Collector__RateLimit__EventsPerSecond=0 ConnectionStrings__kafka=127.0.0.1:$BROKER_PORT \
   dotnet "$API_DIR/GameAnalytics.Api.dll" --contentRoot "$API_DIR" --urls "$URL" >"$LOGS/api.log" 2>&1 &
 api_pid=$!
 # The health endpoint exists only in Development: probe the route itself, which answers 200 once Kafka acks.

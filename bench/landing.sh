@@ -149,7 +149,8 @@ wait_landed() {
 }
 
 start_api() { # TOPIC
-  ASPNETCORE_ENVIRONMENT=Production ConnectionStrings__kafka=$KAFKA Kafka__Topic=$1 \
+  # Keyless, as the original's traffic, and unthrottled: the benchmark measures the collector's own ceiling.
+  ASPNETCORE_ENVIRONMENT=Production Collector__AllowAnonymous=true Collector__RateLimit__EventsPerSecond=0 ConnectionStrings__kafka=$KAFKA Kafka__Topic=$1 \
     dotnet "$API_DIR/GameAnalytics.Api.dll" --contentRoot "$API_DIR" --urls "$URL" >"$LOGS/api-$1.log" 2>&1 &
   api_pid=$!
   # The health endpoint exists only in Development: probe the route itself, which answers 200 once Kafka acks.

@@ -18,14 +18,17 @@ public static class EventsApi
             .WithDescription(
                 "Answers 202 with a result per event once Kafka has acknowledged every valid one. " +
                 "Invalid events are rejected with a reason and the others still land. " +
-                "503 with Retry-After means Kafka did not acknowledge: retry with the same event_id values.")
+                "429 with Retry-After means the key (or address) is over its events-per-second limit, and nothing was stored. " +
+                "503 with Retry-After means Kafka did not acknowledge, or the collector is at capacity: retry the events not accepted, with the same event_id values.")
             .Accepts<IngestEvent[]>("application/json", "text/plain")
             .RequireCors(CollectorExtensions.BrowserGamesPolicy)
+            .RequireRateLimiting(CollectorExtensions.IngestConcurrencyPolicy)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         return app;
@@ -35,6 +38,7 @@ public static class EventsApi
         HttpContext context,
         EventFactory factory,
         WriteKeys keys,
+        EventRateLimiter rateLimiter,
         EventPublisher publisher,
         IOptions<CollectorOptions> options,
         TimeProvider clock,
@@ -64,50 +68,61 @@ public static class EventsApi
             return Problems.TooLarge($"The body is larger than {limits.MaxBodyBytes} bytes. Send fewer events per request.");
         }
 
-        using var body = read.Body;
-        if (body is null)
+        if (read.Body is null)
         {
             return Problems.BadRequest(read.Error!);
         }
 
-        var root = body.Root;
-        var isBatch = root.ValueKind == JsonValueKind.Array;
-        var count = isBatch ? root.GetArrayLength() : 1;
-        if (isBatch && count == 0)
+        EventResult[] results;
+        List<OutgoingEvent> valid;
+        List<int> validIndexes;
+        // Every event is serialised before any is produced, and the body is freed before the wait for Kafka.
+        using (var body = read.Body)
         {
-            return Problems.BadRequest("The batch is empty: send at least one event.");
-        }
-
-        if (count > limits.MaxBatchEvents)
-        {
-            return Problems.TooLarge($"The batch has {count} events; at most {limits.MaxBatchEvents} are accepted per request.");
-        }
-
-        var request = RequestMetadata.From(context.Request, limits, clock, appId);
-        var results = new EventResult[count];
-        var valid = new List<OutgoingEvent>(count);
-        var validIndexes = new List<int>(count);
-        var index = 0;
-        foreach (var element in isBatch ? root.EnumerateArray() : Single(root))
-        {
-            if (factory.TryCreate(element, request, out var outgoing, out var reason))
+            var root = body.Root;
+            var isBatch = root.ValueKind == JsonValueKind.Array;
+            var count = isBatch ? root.GetArrayLength() : 1;
+            if (isBatch && count == 0)
             {
-                valid.Add(outgoing);
-                validIndexes.Add(index);
-            }
-            else
-            {
-                results[index] = new EventResult(index, EventResult.RejectedStatus, null, reason);
+                return Problems.BadRequest("The batch is empty: send at least one event.");
             }
 
-            index++;
-        }
+            if (count > limits.MaxBatchEvents)
+            {
+                return Problems.TooLarge($"The batch has {count} events; at most {limits.MaxBatchEvents} are accepted per request.");
+            }
 
-        if (valid.Count == 0)
-        {
-            return isBatch
-                ? Problems.BadRequest("No event in the batch is valid; see results.", new Dictionary<string, object?> { ["results"] = results })
-                : Problems.BadRequest(results[0].Reason!, new Dictionary<string, object?> { ["allowed_event_types"] = factory.Catalog.Names });
+            if (!rateLimiter.TryTake(context, appId, count, out var retryAfter))
+            {
+                return Problems.TooManyRequests(context, retryAfter, RateLimitDetail(appId, count, limits));
+            }
+
+            var request = RequestMetadata.From(context.Request, limits, clock, appId);
+            results = new EventResult[count];
+            valid = new List<OutgoingEvent>(count);
+            validIndexes = new List<int>(count);
+            var index = 0;
+            foreach (var element in isBatch ? root.EnumerateArray() : Single(root))
+            {
+                if (factory.TryCreate(element, request, out var outgoing, out var reason))
+                {
+                    valid.Add(outgoing);
+                    validIndexes.Add(index);
+                }
+                else
+                {
+                    results[index] = new EventResult(index, EventResult.RejectedStatus, null, reason);
+                }
+
+                index++;
+            }
+
+            if (valid.Count == 0)
+            {
+                return isBatch
+                    ? Problems.BadRequest("No event in the batch is valid; see results.", new Dictionary<string, object?> { ["results"] = results })
+                    : Problems.BadRequest(results[0].Reason!, new Dictionary<string, object?> { ["allowed_event_types"] = factory.Catalog.Names });
+            }
         }
 
         var published = await publisher.PublishAsync(valid, cancellationToken);
@@ -115,8 +130,8 @@ public static class EventsApi
         {
             var error = published.ErrorAt(i);
             results[validIndexes[i]] = error is null
-                ? new EventResult(validIndexes[i], EventResult.AcceptedStatus, valid[i].Envelope.EventId, null)
-                : new EventResult(validIndexes[i], EventResult.FailedStatus, valid[i].Envelope.EventId, $"Kafka did not acknowledge the event: {error.Reason}");
+                ? new EventResult(validIndexes[i], EventResult.AcceptedStatus, valid[i].EventId, null)
+                : new EventResult(validIndexes[i], EventResult.FailedStatus, valid[i].EventId, $"Kafka did not acknowledge the event: {error.Reason}");
         }
 
         if (!published.AllPersisted)
@@ -128,8 +143,12 @@ public static class EventsApi
                 new Dictionary<string, object?> { ["results"] = results });
         }
 
-        return TypedResults.Accepted((string?)null, new IngestResponse(valid.Count, count - valid.Count, results));
+        return TypedResults.Accepted((string?)null, new IngestResponse(valid.Count, results.Length - valid.Count, results));
     }
+
+    internal static string RateLimitDetail(string? appId, int events, CollectorOptions limits) =>
+        $"{(appId is null ? "This address" : $"The key of {appId}")} may send {limits.RateLimit.EventsPerSecond} events per second " +
+        $"(bursts of {limits.RateLimit.Burst}); these {events} would exceed it. Nothing was stored: retry after Retry-After.";
 
     private static bool IsPlainText(HttpRequest request) =>
         Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(request.ContentType, out var type) && type.MediaType.Equals("text/plain", StringComparison.OrdinalIgnoreCase);

@@ -27,12 +27,14 @@ public static class GameApi
         foreach (var route in Routes)
         {
             // One endpoint for both methods; unnamed, so OpenAPI does not repeat an operationId.
-            api.MapMethods(route.Path, [HttpMethods.Get, HttpMethods.Post], (HttpContext context, EventFactory factory, WriteKeys keys, EventPublisher publisher, IOptions<CollectorOptions> options, TimeProvider clock, CancellationToken cancellationToken) =>
-                    RecordAsync(route, context, factory, keys, publisher, options.Value, clock, cancellationToken))
+            api.MapMethods(route.Path, [HttpMethods.Get, HttpMethods.Post], (HttpContext context, EventFactory factory, WriteKeys keys, EventRateLimiter rateLimiter, EventPublisher publisher, IOptions<CollectorOptions> options, TimeProvider clock, CancellationToken cancellationToken) =>
+                    RecordAsync(route, context, factory, keys, rateLimiter, publisher, options.Value, clock, cancellationToken))
+                .RequireRateLimiting(CollectorExtensions.IngestConcurrencyPolicy)
                 .WithSummary($"Record a {route.EventType} event for the user named by the Host header")
                 .Produces<string>(StatusCodes.Status200OK, "text/html")
                 .ProducesProblem(StatusCodes.Status400BadRequest)
                 .ProducesProblem(StatusCodes.Status401Unauthorized)
+                .ProducesProblem(StatusCodes.Status429TooManyRequests)
                 .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         }
 
@@ -44,6 +46,7 @@ public static class GameApi
         HttpContext context,
         EventFactory factory,
         WriteKeys keys,
+        EventRateLimiter rateLimiter,
         EventPublisher publisher,
         CollectorOptions options,
         TimeProvider clock,
@@ -52,6 +55,11 @@ public static class GameApi
         if (!keys.TryIdentify(context.Request, out var appId, out var refusal))
         {
             return Problems.Unauthorized(context, refusal);
+        }
+
+        if (!rateLimiter.TryTake(context, appId, 1, out var retryAfter))
+        {
+            return Problems.TooManyRequests(context, retryAfter, EventsApi.RateLimitDetail(appId, 1, options));
         }
 
         var request = RequestMetadata.From(context.Request, options, clock, appId);

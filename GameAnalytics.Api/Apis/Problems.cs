@@ -23,10 +23,20 @@ internal static class Problems
     public static ProblemHttpResult UnsupportedMediaType(string detail) =>
         TypedResults.Problem(detail, statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported content type");
 
+    public static ProblemHttpResult TooManyRequests(HttpContext context, TimeSpan retryAfter, string detail)
+    {
+        SetRetryAfter(context, retryAfter);
+        return TypedResults.Problem(detail, statusCode: StatusCodes.Status429TooManyRequests, title: "Too many events");
+    }
+
     /// <summary>Kafka did not acknowledge: nothing may be answered 2xx, and the client should retry.</summary>
     public static ProblemHttpResult Unavailable(HttpContext context, TimeSpan retryAfter, string detail, IDictionary<string, object?>? extensions = null)
     {
-        context.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString();
+        SetRetryAfter(context, retryAfter);
         return TypedResults.Problem(detail, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Events could not be stored", extensions: extensions);
     }
+
+    /// <summary>Whole seconds, at least one: what RFC 9110 allows and clients parse.</summary>
+    public static void SetRetryAfter(HttpContext context, TimeSpan retryAfter) =>
+        context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

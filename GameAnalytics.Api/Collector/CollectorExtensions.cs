@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using GameAnalytics.Api.Apis;
 using GameAnalytics.Api.Collector;
 using Microsoft.AspNetCore.Cors.Infrastructure;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -31,6 +32,27 @@ public static class CollectorExtensions
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<EventFactory>();
         builder.Services.AddSingleton<WriteKeys>();
+        builder.Services.AddSingleton<EventRateLimiter>();
+
+        // Past the concurrency limit a request is answered at once rather than queued: its client retries later.
+        builder.Services.AddRateLimiter(limiter =>
+        {
+            limiter.RejectionStatusCode = StatusCodes.Status503ServiceUnavailable;
+            limiter.OnRejected = (rejected, _) =>
+            {
+                var options = rejected.HttpContext.RequestServices.GetRequiredService<IOptions<CollectorOptions>>().Value;
+                return new ValueTask(Problems.Unavailable(
+                    rejected.HttpContext,
+                    options.RetryAfter,
+                    $"The collector is handling {options.MaxConcurrentRequests} requests at once, its limit. Nothing was stored: retry after Retry-After.").ExecuteAsync(rejected.HttpContext));
+            };
+        });
+        builder.Services.AddOptions<RateLimiterOptions>().Configure<IOptions<CollectorOptions>>((limiter, collector) =>
+            limiter.AddConcurrencyLimiter(IngestConcurrencyPolicy, concurrency =>
+            {
+                concurrency.PermitLimit = collector.Value.MaxConcurrentRequests;
+                concurrency.QueueLimit = 0;
+            }));
 
         builder.Services.AddCors();
         builder.Services.AddOptions<CorsOptions>().Configure<IOptions<CollectorOptions>>((cors, collector) =>
@@ -53,4 +75,7 @@ public static class CollectorExtensions
 
     /// <summary>The CORS policy of <c>/v1/events</c>: the origins of <c>Collector:AllowedOrigins</c>.</summary>
     public const string BrowserGamesPolicy = "browser-games";
+
+    /// <summary>The limit on ingest requests in flight: <c>Collector:MaxConcurrentRequests</c>.</summary>
+    public const string IngestConcurrencyPolicy = "ingest-concurrency";
 }

@@ -40,6 +40,15 @@ public sealed class CollectorOptions
     /// <summary>Whether requests without a key may write (their events' <c>app_id</c> is null), as the original's did.</summary>
     public bool AllowAnonymous { get; set; }
 
+    /// <summary>Events per second per key (or per address, for anonymous requests); over it, 429 with Retry-After.</summary>
+    public RateLimitOptions RateLimit { get; set; } = new();
+
+    /// <summary>
+    /// Ingest requests handled at once; past it, 503 with Retry-After at once. Each holds its body and its events
+    /// until Kafka answers, so this bounds the collector's memory while Kafka is slow.
+    /// </summary>
+    public int MaxConcurrentRequests { get; set; } = 256;
+
     /// <summary>What a 503 tells clients to wait before they retry.</summary>
     public TimeSpan RetryAfter { get; set; } = TimeSpan.FromSeconds(5);
 }

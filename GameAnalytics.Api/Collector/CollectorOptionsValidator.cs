@@ -19,6 +19,20 @@ internal sealed class CollectorOptionsValidator : IValidateOptions<CollectorOpti
             failures.Add($"{CollectorOptions.SectionName}:MaxBatchEvents must be positive.");
         }
 
+        if (options.MaxConcurrentRequests <= 0)
+        {
+            failures.Add($"{CollectorOptions.SectionName}:MaxConcurrentRequests must be positive.");
+        }
+
+        if (options.RateLimit.EventsPerSecond < 0)
+        {
+            failures.Add($"{CollectorOptions.SectionName}:RateLimit:EventsPerSecond must be positive, or 0 for no limit.");
+        }
+        else if (options.RateLimit.IsEnabled && options.RateLimit.Burst < options.MaxBatchEvents)
+        {
+            failures.Add($"{CollectorOptions.SectionName}:RateLimit:Burst ({options.RateLimit.Burst}) must be at least {CollectorOptions.SectionName}:MaxBatchEvents ({options.MaxBatchEvents}), or a full batch could never be sent.");
+        }
+
         var sensitive = options.HeaderAllowlist.Where(SensitiveHeaders.IsSensitive).ToArray();
         if (sensitive.Length > 0)
         {

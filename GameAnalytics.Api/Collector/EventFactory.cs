@@ -155,7 +155,7 @@ internal sealed class EventFactory(EventCatalog catalog, IOptions<CollectorOptio
         // rejects its own event, never half a batch.
         try
         {
-            outgoing = new OutgoingEvent(envelope, envelope.ToUtf8Json());
+            outgoing = new OutgoingEvent(envelope.EventId, envelope.UserId, envelope.ReceivedAt, envelope.ToUtf8Json());
         }
         catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
         {
@@ -234,4 +234,6 @@ internal sealed class EventFactory(EventCatalog catalog, IOptions<CollectorOptio
 }
 
 /// <summary>A valid event, with the Kafka record value it was serialised to.</summary>
-internal sealed record OutgoingEvent(EventEnvelope Envelope, byte[] Value);
+/// <summary>An event ready to produce: its envelope serialised, and what the answer and the Kafka record need of it.</summary>
+/// <remarks>It keeps nothing of the request's JSON document, which is freed before the wait for Kafka.</remarks>
+internal sealed record OutgoingEvent(Guid EventId, string UserId, DateTimeOffset ReceivedAt, byte[] Value);

@@ -51,13 +51,12 @@ internal sealed class EventPublisher
 
         for (var i = 0; i < events.Count; i++)
         {
-            var envelope = events[i].Envelope;
             var message = new Message<string, byte[]>
             {
-                Key = envelope.UserId,
+                Key = events[i].UserId,
                 Value = events[i].Value,
                 Headers = headers,
-                Timestamp = new Timestamp(envelope.ReceivedAt),
+                Timestamp = new Timestamp(events[i].ReceivedAt),
             };
 
             var index = i;
@@ -90,8 +89,8 @@ internal sealed class EventPublisher
             activity.SetTag("messaging.client.id", _producer.Name);
             if (events.Count == 1)
             {
-                activity.SetTag("messaging.kafka.message.key", events[0].Envelope.UserId);
-                activity.SetTag("messaging.message.id", events[0].Envelope.EventId.ToString());
+                activity.SetTag("messaging.kafka.message.key", events[0].UserId);
+                activity.SetTag("messaging.message.id", events[0].EventId.ToString());
             }
             else
             {

@@ -27,6 +27,9 @@ internal static partial class KafkaProducerFactory
         config.CompressionType ??= CompressionType.Lz4;
         // Each request waits for its acknowledgement, so latency is linger plus a round trip.
         config.LingerMs ??= 1;
+        // While Kafka is slow, a full queue answers 503 at once instead of holding up to librdkafka's default 1 GiB.
+        config.QueueBufferingMaxKbytes ??= 32 * 1024;
+        config.QueueBufferingMaxMessages ??= 100_000;
         return config;
     }
 

@@ -29,4 +29,30 @@ public sealed class CollectorOptionsValidatorTests
 
         Assert.True(result.Succeeded);
     }
+
+    [Fact]
+    public void Refuses_a_burst_that_a_full_batch_would_not_fit_in()
+    {
+        var result = new CollectorOptionsValidator().Validate(null, new CollectorOptions
+        {
+            AllowAnonymous = true,
+            MaxBatchEvents = 1000,
+            RateLimit = new RateLimitOptions { EventsPerSecond = 100, Burst = 500 },
+        });
+
+        Assert.True(result.Failed);
+        Assert.Contains("RateLimit:Burst (500) must be at least Collector:MaxBatchEvents (1000)", result.FailureMessage);
+    }
+
+    [Fact]
+    public void A_rate_of_zero_turns_the_limit_off_whatever_the_burst()
+    {
+        var result = new CollectorOptionsValidator().Validate(null, new CollectorOptions
+        {
+            AllowAnonymous = true,
+            RateLimit = new RateLimitOptions { EventsPerSecond = 0, Burst = 0 },
+        });
+
+        Assert.True(result.Succeeded);
+    }
 }

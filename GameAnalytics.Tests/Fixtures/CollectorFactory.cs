@@ -20,8 +20,10 @@ public sealed class CollectorFactory(string bootstrapServers, IReadOnlyDictionar
     {
         builder.UseEnvironment("Development");
         builder.UseSetting("ConnectionStrings:kafka", bootstrapServers);
-        // As the embedded AppHost runs it; the write key tests say otherwise.
+        // As the embedded AppHost runs it; the write key and rate limit tests say otherwise.
         builder.UseSetting("Collector:AllowAnonymous", "true");
+        builder.UseSetting("Collector:RateLimit:EventsPerSecond", "1000000");
+        builder.UseSetting("Collector:RateLimit:Burst", "1000000");
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             builder.UseSetting(key, value);
