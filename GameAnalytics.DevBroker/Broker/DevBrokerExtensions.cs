@@ -1,4 +1,5 @@
 using GameAnalytics.DevBroker.Broker;
+using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -9,7 +10,12 @@ public static class DevBrokerExtensions
         builder.Services.AddOptions<DevBrokerOptions>()
             .BindConfiguration(DevBrokerOptions.SectionName)
             .Validate(options => options.Port is >= 0 and <= 65535, "DevBroker:Port must be between 0 and 65535.")
-            .Validate(options => options.Topics.Values.All(partitions => partitions > 0), "DevBroker:Topics: partition counts must be positive.");
+            .Validate(options => options.Topics.Values.All(partitions => partitions > 0), "DevBroker:Topics: partition counts must be positive.")
+            .Validate(options => options.DrainTimeout >= TimeSpan.Zero, "DevBroker:DrainTimeout must not be negative.");
+
+        // The host must let a stop wait as long as the drain may take.
+        builder.Services.AddOptions<HostOptions>().Configure<IOptions<DevBrokerOptions>>((host, broker) =>
+            host.ShutdownTimeout = broker.Value.DrainTimeout + TimeSpan.FromSeconds(15));
 
         builder.Services.AddSingleton<DevBrokerService>();
         builder.Services.AddHostedService(services => services.GetRequiredService<DevBrokerService>());

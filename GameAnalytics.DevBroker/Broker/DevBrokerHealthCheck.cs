@@ -6,7 +6,10 @@ namespace GameAnalytics.DevBroker.Broker;
 internal sealed class DevBrokerHealthCheck(DevBrokerService service) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-        Task.FromResult(service.Broker is { } broker
-            ? HealthCheckResult.Healthy($"Listening on {broker.BootstrapServers}")
-            : HealthCheckResult.Unhealthy("The dev broker has not started."));
+        Task.FromResult(service.Broker switch
+        {
+            null => HealthCheckResult.Unhealthy("The dev broker has not started."),
+            { IsRefusingRecords: true } => HealthCheckResult.Unhealthy("Stopping: new records are refused while the stream processor lands the rest."),
+            var broker => HealthCheckResult.Healthy($"Listening on {broker.BootstrapServers}"),
+        });
 }

@@ -9,4 +9,13 @@ public sealed class DevBrokerOptions
 
     /// <summary>Topics created, with their partition counts, before the broker reports ready.</summary>
     public Dictionary<string, int> Topics { get; set; } = new() { ["events"] = 12 };
+
+    /// <summary>The consumer group whose landing a stop waits for: the stream processor's.</summary>
+    public string DrainGroup { get; set; } = "game-analytics-streaming";
+
+    /// <summary>
+    /// How long a stop may wait for <see cref="DrainGroup"/> to commit every record the broker holds, since they are
+    /// lost with it. 0 stops at once.
+    /// </summary>
+    public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(30);
 }

@@ -10,14 +10,20 @@ namespace GameAnalytics.DevBroker.Broker;
 public sealed class DevKafkaBroker : IAsyncDisposable
 {
     private const int BrokerId = 1;
+    private const short ProduceApiKey = 0;
+    private const int NotEnoughReplicas = 19;
+    // Each Produce request takes one; producers retry a few times a second, so this outlasts any bounded drain.
+    private const int RefusedProduceRequests = 100_000;
 
     private readonly nint _handle;
+    private readonly nint _cluster;
     private readonly TcpRelay _relay;
     private int _disposed;
 
-    private DevKafkaBroker(nint handle, TcpRelay relay, IReadOnlyDictionary<string, int> topics)
+    private DevKafkaBroker(nint handle, nint cluster, TcpRelay relay, IReadOnlyDictionary<string, int> topics)
     {
         _handle = handle;
+        _cluster = cluster;
         _relay = relay;
         Topics = topics;
     }
@@ -51,13 +57,27 @@ public sealed class DevKafkaBroker : IAsyncDisposable
                 }
             }
 
-            return new DevKafkaBroker(handle, relay, new Dictionary<string, int>(options.Topics));
+            return new DevKafkaBroker(handle, cluster, relay, new Dictionary<string, int>(options.Topics));
         }
         catch
         {
             LibRdKafka.rd_kafka_destroy(handle);
             throw;
         }
+    }
+
+    public bool IsRefusingRecords { get; private set; }
+
+    /// <summary>
+    /// From now on every Produce request fails with NOT_ENOUGH_REPLICAS, which producers retry until their message
+    /// timeout: nothing new is written, and the collector answers 503. Consumers go on fetching and committing.
+    /// </summary>
+    public void RefuseNewRecords()
+    {
+        var errors = new int[RefusedProduceRequests];
+        Array.Fill(errors, NotEnoughReplicas);
+        LibRdKafka.rd_kafka_mock_push_request_errors_array(_cluster, ProduceApiKey, (nuint)errors.Length, errors);
+        IsRefusingRecords = true;
     }
 
     private static IPEndPoint ParseBootstrap(string? bootstraps)
