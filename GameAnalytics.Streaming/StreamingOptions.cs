@@ -20,6 +20,12 @@ public sealed class StreamingOptions
     public TimeSpan FlushInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
+    /// On stop, how long the processor may go on consuming to land what the broker held when the stop began: the dev
+    /// broker's records exist nowhere else. 0 lands only what is already consumed.
+    /// </summary>
+    public TimeSpan CatchUpOnStop { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
     /// How many recent event ids each partition remembers to drop client retries (0 turns it off). Retries of one
     /// event share its user_id, hence its partition; the window is rebuilt from the lake when a partition is assigned.
     /// </summary>

@@ -54,24 +54,11 @@ internal sealed partial class LakeConsumerService(
         {
             while (!stoppingToken.IsCancellationRequested)
             {
-                try
-                {
-                    var result = consumer.Consume(ConsumeTimeout);
-                    if (result?.Message is not null)
-                    {
-                        Add(consumer, result);
-                    }
-                }
-                catch (ConsumeException ex) when (ex.Error.Code is ErrorCode.Local_AutoOffsetReset or ErrorCode.OffsetOutOfRange)
-                {
-                    RecoverFromOutOfRange(consumer, ex);
-                }
-
-                FlushDue(consumer);
-                ReportLag(consumer);
+                ConsumeOnce(consumer);
             }
 
-            // Shutting down: land what is buffered rather than consume it again.
+            // Shutting down: the dev broker's records exist nowhere else, so land what it held, then what is buffered.
+            CatchUp(consumer);
             Flush(consumer, [.. _batches.Values]);
         }
         catch (Exception ex)
@@ -86,6 +73,61 @@ internal sealed partial class LakeConsumerService(
             health.IsRunning = false;
             consumer.Close();
         }
+    }
+
+    private void ConsumeOnce(IConsumer<string, byte[]> consumer)
+    {
+        try
+        {
+            var result = consumer.Consume(ConsumeTimeout);
+            if (result?.Message is not null)
+            {
+                Add(consumer, result);
+            }
+        }
+        catch (ConsumeException ex) when (ex.Error.Code is ErrorCode.Local_AutoOffsetReset or ErrorCode.OffsetOutOfRange)
+        {
+            RecoverFromOutOfRange(consumer, ex);
+        }
+
+        FlushDue(consumer);
+        ReportLag(consumer);
+    }
+
+    /// <summary>Consumes, bounded by <see cref="StreamingOptions.CatchUpOnStop"/>, up to each partition's end as the stop began.</summary>
+    private void CatchUp(IConsumer<string, byte[]> consumer)
+    {
+        if (_options.CatchUpOnStop <= TimeSpan.Zero || _batches.Count == 0)
+        {
+            return;
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        Dictionary<int, long> ends;
+        try
+        {
+            ends = _batches.Keys.ToDictionary(partition => partition, partition =>
+                consumer.QueryWatermarkOffsets(new TopicPartition(_options.Topic, partition), TimeSpan.FromSeconds(2)).High.Value);
+        }
+        catch (KafkaException ex)
+        {
+            LogCatchUpSkipped(ex.Error.Reason);
+            return;
+        }
+
+        bool Behind() => ends.Any(end => _batches.TryGetValue(end.Key, out var batch) && batch.ExpectedOffset < end.Value);
+        var behind = ends.Sum(end => Math.Max(0, end.Value - (_batches.TryGetValue(end.Key, out var batch) ? batch.ExpectedOffset : end.Value)));
+        if (behind == 0)
+        {
+            return;
+        }
+
+        while (Behind() && Stopwatch.GetElapsedTime(started) < _options.CatchUpOnStop)
+        {
+            ConsumeOnce(consumer);
+        }
+
+        LogCaughtUp(behind, Stopwatch.GetElapsedTime(started).TotalSeconds, Behind());
     }
 
     private void Add(IConsumer<string, byte[]> consumer, ConsumeResult<string, byte[]> result)
@@ -387,6 +429,12 @@ internal sealed partial class LakeConsumerService(
 
         telemetry.ReportLag(lag);
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stopping: consumed the {Records} records the broker held beyond this processor's position, in {Seconds:F1} s (still behind: {StillBehind})")]
+    private partial void LogCaughtUp(long records, double seconds, bool stillBehind);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Stopping without catching up: the broker's end offsets are unknown ({Reason})")]
+    private partial void LogCatchUpSkipped(string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Landing topic {Topic} (group {GroupId}, Kafka {BootstrapServers}) in the lake at {LakeRoot}")]
     private partial void LogStarting(string lakeRoot, string topic, string groupId, string bootstrapServers);
