@@ -1,4 +1,5 @@
 var builder = DistributedApplication.CreateBuilder(args);
+builder.UseServiceTraceSampling();
 
 switch (builder.Configuration["Topology"] ?? Topologies.Embedded)
 {

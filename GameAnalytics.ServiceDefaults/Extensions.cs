@@ -1,8 +1,10 @@
+using GameAnalytics.ServiceDefaults.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
@@ -40,6 +42,11 @@ public static class Extensions
             logging.IncludeScopes = true;
         });
 
+        builder.Services.AddOptions<TelemetryOptions>()
+            .BindConfiguration(TelemetryOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
         builder.Services.AddOpenTelemetry()
             .WithMetrics(metrics =>
             {
@@ -51,11 +58,24 @@ public static class Extensions
             {
                 tracing.AddSource(builder.Environment.ApplicationName)
                     .AddAspNetCoreInstrumentation(options =>
+                    {
                         // Health probes would drown the traces that matter.
                         options.Filter = context =>
                             !context.Request.Path.StartsWithSegments(HealthEndpointPath)
-                            && !context.Request.Path.StartsWithSegments(AlivenessEndpointPath))
+                            && !context.Request.Path.StartsWithSegments(AlivenessEndpointPath);
+                        options.EnrichWithHttpResponse = FailureTracing.ExportIfFailed;
+                        options.EnrichWithException = (activity, _) => FailureTracing.Export(activity);
+                    })
                     .AddHttpClientInstrumentation();
+
+                // The standard OTEL_TRACES_SAMPLER variables, when set, choose the sampler instead (the SDK reads them).
+                if (string.IsNullOrWhiteSpace(builder.Configuration["OTEL_TRACES_SAMPLER"]))
+                {
+                    // Exporting a trace per request costs more than the request under load, in the service and in the
+                    // dashboard: new traces are rate limited, and a sampled trace stays whole downstream.
+                    tracing.SetSampler(services => new ParentBasedSampler(
+                        new RateLimitedSampler(services.GetRequiredService<IOptions<TelemetryOptions>>().Value.NewTracesPerSecond)));
+                }
             });
 
         builder.AddOpenTelemetryExporters();

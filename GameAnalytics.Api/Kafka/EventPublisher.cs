@@ -42,11 +42,12 @@ internal sealed class EventPublisher
         using var activity = StartSendActivity(events);
         var delivery = new BatchDelivery(events.Count);
 
-        // One trace context for the whole request: the same headers go with every record, written once.
+        // One trace context for the whole request: the same headers go with every record, written once. An unsampled
+        // request passes on its decision too, so that the stream processor does not start a trace of its own.
         var headers = new Headers();
-        if (activity is not null)
+        if ((activity ?? Activity.Current) is { } traced)
         {
-            KafkaTracePropagation.Inject(activity.Context, headers);
+            KafkaTracePropagation.Inject(traced.Context, headers);
         }
 
         for (var i = 0; i < events.Count; i++)

@@ -18,6 +18,23 @@ public static class KafkaTracePropagation
     public static PropagationContext Extract(Headers? headers) =>
         Propagator.Extract(default, headers, GetHeader);
 
+    /// <summary>
+    /// Whether a W3C <c>traceparent</c> (version 00) says that its trace is not sampled, read from the flags alone:
+    /// cheaper than <see cref="Extract"/> for the records of the many requests that are not traced.
+    /// </summary>
+    public static bool IsUnsampled(ReadOnlySpan<byte> traceparent)
+    {
+        // "00-" + 32 hex trace id + "-" + 16 hex span id + "-" + 2 hex flags; "sampled" is the lowest bit.
+        if (traceparent.Length != 55 || traceparent[0] != '0' || traceparent[1] != '0' || traceparent[52] != '-')
+        {
+            return false;
+        }
+
+        var last = traceparent[54];
+        var value = last <= '9' ? last - '0' : (last | 0x20) - 'a' + 10;
+        return (value & 1) == 0;
+    }
+
     private static void SetHeader(Headers headers, string name, string value)
     {
         headers.Remove(name);

@@ -161,6 +161,12 @@ internal sealed partial class LakeConsumerService(
         }
 
         batch.LastTraceparent = traceparent;
+        // Sampling is parent-based: a request that was not traced has no spans here either.
+        if (traceparent is not null && KafkaTracePropagation.IsUnsampled(traceparent))
+        {
+            return;
+        }
+
         var parent = KafkaTracePropagation.Extract(result.Message.Headers).ActivityContext;
         using var activity = telemetry.Source.StartActivity($"process {_options.Topic}", ActivityKind.Consumer, parent);
         if (activity is null)

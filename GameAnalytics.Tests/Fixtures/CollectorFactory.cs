@@ -12,7 +12,10 @@ namespace GameAnalytics.Tests.Fixtures;
 /// The AppHost's Program shares the global namespace with the collector's, so the collector's entry point
 /// is named through another of its public types.
 /// </remarks>
-public sealed class CollectorFactory(string bootstrapServers, IReadOnlyDictionary<string, string?>? settings = null) : WebApplicationFactory<IngestResponse>
+public sealed class CollectorFactory(
+    string bootstrapServers,
+    IReadOnlyDictionary<string, string?>? settings = null,
+    Action<IServiceCollection>? configureServices = null) : WebApplicationFactory<IngestResponse>
 {
     public List<Activity> Spans { get; } = [];
 
@@ -30,6 +33,9 @@ public sealed class CollectorFactory(string bootstrapServers, IReadOnlyDictionar
         }
 
         builder.ConfigureServices(services =>
-            services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(Spans)));
+        {
+            services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(Spans));
+            configureServices?.Invoke(services);
+        });
     }
 }
