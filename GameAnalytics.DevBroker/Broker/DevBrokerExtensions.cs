@@ -11,7 +11,9 @@ public static class DevBrokerExtensions
             .BindConfiguration(DevBrokerOptions.SectionName)
             .Validate(options => options.Port is >= 0 and <= 65535, "DevBroker:Port must be between 0 and 65535.")
             .Validate(options => options.Topics.Values.All(partitions => partitions > 0), "DevBroker:Topics: partition counts must be positive.")
-            .Validate(options => options.DrainTimeout >= TimeSpan.Zero, "DevBroker:DrainTimeout must not be negative.");
+            .Validate(options => options.DrainTimeout >= TimeSpan.Zero, "DevBroker:DrainTimeout must not be negative.")
+            .Validate(options => options.TrimInterval >= TimeSpan.Zero, "DevBroker:TrimInterval must not be negative.")
+            .ValidateOnStart();
 
         // The host must let a stop wait as long as the drain may take.
         builder.Services.AddOptions<HostOptions>().Configure<IOptions<DevBrokerOptions>>((host, broker) =>
@@ -19,6 +21,7 @@ public static class DevBrokerExtensions
 
         builder.Services.AddSingleton<DevBrokerService>();
         builder.Services.AddHostedService(services => services.GetRequiredService<DevBrokerService>());
+        builder.Services.AddHostedService<LandedRecordsTrimmer>();
         builder.Services.AddHealthChecks().AddCheck<DevBrokerHealthCheck>("dev-broker");
         return builder;
     }

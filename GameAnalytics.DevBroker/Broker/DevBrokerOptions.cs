@@ -18,4 +18,10 @@ public sealed class DevBrokerOptions
     /// lost with it. 0 stops at once.
     /// </summary>
     public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How often the records <see cref="DrainGroup"/> has committed are deleted, all but each partition's last. The
+    /// broker then holds only what is not landed yet, and its fetches stay fast through long loads. 0 keeps them.
+    /// </summary>
+    public TimeSpan TrimInterval { get; set; } = TimeSpan.FromSeconds(5);
 }

@@ -80,6 +80,16 @@ public sealed class DevKafkaBroker : IAsyncDisposable
         IsRefusingRecords = true;
     }
 
+    /// <summary>Deletes the partition's records below <paramref name="offset"/>: its earliest offset becomes <paramref name="offset"/>.</summary>
+    public void DeleteRecordsBefore(string topic, int partition, long offset)
+    {
+        var error = LibRdKafka.rd_kafka_mock_partition_delete_records(_cluster, topic, partition, offset);
+        if (error != 0)
+        {
+            throw new InvalidOperationException($"Could not delete the records of {topic} [{partition}] below offset {offset}: {LibRdKafka.Describe(error)}");
+        }
+    }
+
     private static IPEndPoint ParseBootstrap(string? bootstraps)
     {
         var first = bootstraps?.Split(',')[0];

@@ -3,7 +3,7 @@ using Confluent.Kafka.Admin;
 
 namespace GameAnalytics.DevBroker.Broker;
 
-/// <summary>How many of the records a broker holds a consumer group has not committed yet, read as any client would.</summary>
+/// <summary>Where a consumer group stands in each partition a broker holds, read as any client would.</summary>
 internal sealed class GroupLag(string bootstrapServers, string groupId, IEnumerable<string> topics) : IDisposable
 {
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(5);
@@ -16,7 +16,10 @@ internal sealed class GroupLag(string bootstrapServers, string groupId, IEnumera
 
     private readonly HashSet<string> _topics = [.. topics];
 
-    public async Task<long> UncommittedAsync()
+    /// <summary>How many of the records the broker holds the group has not committed yet.</summary>
+    public async Task<long> UncommittedAsync() => (await PartitionsAsync()).Sum(partition => partition.Uncommitted);
+
+    public async Task<IReadOnlyList<PartitionLag>> PartitionsAsync()
     {
         var partitions = _admin.GetMetadata(RequestTimeout).Topics
             .Where(topic => _topics.Contains(topic.Topic))
@@ -27,11 +30,12 @@ internal sealed class GroupLag(string bootstrapServers, string groupId, IEnumera
         var committed = (await _admin.ListConsumerGroupOffsetsAsync(
                 [new ConsumerGroupTopicPartitions(groupId, partitions)],
                 new ListConsumerGroupOffsetsOptions { RequestTimeout = RequestTimeout }))
-            .Single().Partitions.ToDictionary(partition => partition.TopicPartition, partition => partition.Offset.Value);
+            .Single().Partitions
+            .Where(partition => partition.Offset.Value >= 0)
+            .ToDictionary(partition => partition.TopicPartition, partition => partition.Offset.Value);
 
-        // A partition the group never committed is behind by everything it holds.
-        return partitions.Sum(partition =>
-            latest[partition] - Math.Max(earliest[partition], committed.GetValueOrDefault(partition, Offset.Unset.Value)));
+        return [.. partitions.Select(partition => new PartitionLag(
+            partition, earliest[partition], latest[partition], committed.TryGetValue(partition, out var offset) ? offset : null))];
     }
 
     private async Task<Dictionary<TopicPartition, long>> OffsetsAsync(List<TopicPartition> partitions, OffsetSpec spec) =>
@@ -41,4 +45,11 @@ internal sealed class GroupLag(string bootstrapServers, string groupId, IEnumera
         .ResultInfos.ToDictionary(info => info.TopicPartitionOffsetError.TopicPartition, info => info.TopicPartitionOffsetError.Offset.Value);
 
     public void Dispose() => _admin.Dispose();
+}
+
+/// <param name="Committed">The group's committed offset; null when it never committed one.</param>
+internal sealed record PartitionLag(TopicPartition Partition, long Earliest, long Latest, long? Committed)
+{
+    // A partition the group never committed is behind by everything it holds.
+    public long Uncommitted => Latest - Math.Max(Earliest, Committed ?? Earliest);
 }

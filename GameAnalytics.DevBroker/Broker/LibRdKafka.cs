@@ -92,6 +92,10 @@ internal static partial class LibRdKafka
     [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial void rd_kafka_mock_broker_set_host_port(nint mockCluster, int brokerId, string host, int port);
 
+    /// <summary>Deletes the records of a partition below <paramref name="beforeOffset"/>, as Kafka's DeleteRecords does.</summary>
+    [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int rd_kafka_mock_partition_delete_records(nint mockCluster, string topic, int partition, long beforeOffset);
+
     /// <summary>Each request of <paramref name="apiKey"/> that arrives takes the next error off this stack.</summary>
     [LibraryImport(LibraryName)]
     internal static partial void rd_kafka_mock_push_request_errors_array(nint mockCluster, short apiKey, nuint count, [In] int[] errors);
