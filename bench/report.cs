@@ -23,6 +23,7 @@ var collector = Load("collector");
 var landing = Load("landing");
 var query = Load("query");
 var topology = Load("topology");
+var versus = Load("versus-original");
 
 double Number(JsonNode? node) => node?.GetValue<double>() ?? double.NaN;
 string N0(double value) => value.ToString("N0", CultureInfo.InvariantCulture);
@@ -42,6 +43,11 @@ var rows = new List<(string Measure, string How, string Result, string Target, b
         $"p50 {N1(Number(collector["single_fixed_rate"]!["p50_ms"]))} ms, p99 {N1(Number(collector["single_fixed_rate"]!["p99_ms"]))} ms", "p99 at most 10 ms", Number(collector["single_fixed_rate"]!["p99_ms"]) <= 10),
     ("batch, `POST /v1/events` x1000", $"wrk, {collector["settings"]!["batch_connections"]} connections, {collector["settings"]!["duration"]}",
         $"{N0(Number(collector["batch_1000"]!["events_per_s"]))} events/s", "at least 200,000 events/s", Number(collector["batch_1000"]!["events_per_s"]) >= 200_000),
+    ("single events as users run it", $"`dotnet run` of the AppHost (Debug, dashboard on), wrk, {versus["settings"]!["connections"]} connections, {versus["settings"]!["rounds"]} rounds of {versus["settings"]!["duration"]} against the original app",
+        $"{N0(Number(versus["ours_rps"]))} req/s, the original {N0(Number(versus["original_rps"]))}: {N1(Number(versus["ratio"]))} times", "at least 15,000/s and 25 times the original",
+        Number(versus["ours_rps"]) >= 15_000 && Number(versus["ratio"]) >= 25),
+    ("as users run it, p99 at half load", $"wrk paced to {N0(Number(versus["ours_half_rate"]!["target_rps"]))} req/s, {versus["settings"]!["rate_connections"]} connections",
+        $"p50 {N1(Number(versus["ours_half_rate"]!["p50_ms"]))} ms, p99 {N1(Number(versus["ours_half_rate"]!["p99_ms"]))} ms", "p99 at most 10 ms", Number(versus["ours_half_rate"]!["p99_ms"]) <= 10),
     ("API peak RSS", "over the three collector runs", $"{N0(Number(collector["api_peak_rss_mib"]))} MiB", "", null),
     ("landing, Kafka to committed Parquet", $"{N0(Number(landing["landing"]!["events"]))} events backlog, Streaming alone",
         $"{N0(Number(landing["landing"]!["events_per_s"]))} events/s; {N0(Number(landing["landing"]!["events_per_cpu_s"]))} per CPU-second",
@@ -93,6 +99,7 @@ var suite = new JsonObject
     ["landing"] = landing.DeepClone(),
     ["query"] = query.DeepClone(),
     ["topology"] = topology.DeepClone(),
+    ["versus_original"] = versus.DeepClone(),
 };
 File.WriteAllText(Path.Combine(results, $"{date}.json"), suite.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
 

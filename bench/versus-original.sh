@@ -7,13 +7,13 @@
 # request during our runs: where the time goes.
 # Prints a Markdown table and writes bench/results/versus-original-<UTC date>.json. Exits 1 on a non-2xx or socket error.
 #
-# Overrides: DURATION=15s WARMUP=60s CONNECTIONS=50 ROUNDS=2 THREADS=2 RATE=<req/s> ORIGINAL_APP=<path to game_api.py>
+# Overrides: DURATION=15s WARMUP=120s CONNECTIONS=50 ROUNDS=2 THREADS=2 RATE=<req/s> ORIGINAL_APP=<path to game_api.py>
 # Needs the ports the AppHost takes (5000, 8080, 9092, the dashboard's) and 5001 free.
 set -euo pipefail
 
 DURATION=${DURATION:-15s}
-# Five processes tier up their JIT under load: the first minute runs at a half to a third of the steady rate.
-WARMUP=${WARMUP:-60s}
+# Five processes tier up their JIT under load: the first two minutes run at a half to a third of the steady rate.
+WARMUP=${WARMUP:-120s}
 CONNECTIONS=${CONNECTIONS:-50}
 RATE_CONNECTIONS=${RATE_CONNECTIONS:-$((CONNECTIONS * 2))}
 ROUNDS=${ROUNDS:-2}
