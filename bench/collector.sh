@@ -24,6 +24,8 @@ BROKER_PORT=${BROKER_PORT:-19092}
 BROKER_HTTP_PORT=${BROKER_HTTP_PORT:-15192}
 
 BENCH=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=common.sh
+source "$BENCH/common.sh"
 ROOT=$(dirname "$BENCH")
 # A build output of our own, so a concurrent build of the tree (bin/, obj/) neither disturbs nor is disturbed.
 ARTIFACTS=$BENCH/.artifacts
@@ -34,7 +36,6 @@ LOGS=$(mktemp -d /tmp/collector-bench.XXXXXX)
 
 command -v wrk >/dev/null || { apt-get update && apt-get install -y wrk; }
 
-port_open() { (: <"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 for port in "$API_PORT" "$BROKER_PORT" "$BROKER_HTTP_PORT"; do
   if port_open "$port"; then echo "port $port is already in use; set API_PORT/BROKER_PORT/BROKER_HTTP_PORT" >&2; exit 1; fi
 done
@@ -95,7 +96,6 @@ run() {
   kill -0 "$api_pid" 2>/dev/null || die_with_logs "the API died during $name"
   grep '^BENCH ' "$LOGS/$name.txt" | cut -d' ' -f2-
 }
-field() { grep -o "\"$2\":[0-9.]*" <<<"$1" | cut -d: -f2; }
 peak_mib() { awk '/VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status"; }
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 
@@ -109,12 +109,7 @@ api_rss=$(peak_mib "$api_pid")
 broker_rss=$(peak_mib "$broker_pid")
 
 events_per_s=$(awk -v r="$(field "$batch" rps)" 'BEGIN { printf "%.0f", r * 1000 }')
-failures=0
-for result in "$single" "$paced" "$batch"; do
-  for key in non_2xx_3xx connect_errors read_errors write_errors timeouts; do
-    failures=$((failures + $(field "$result" "$key")))
-  done
-done
+failures=$(failed_requests "$single" "$paced" "$batch")
 
 date=${BENCH_DATE:-$(date -u +%F)}
 mkdir -p "$BENCH/results"

@@ -47,6 +47,8 @@ BROKER_HTTP_PORT=${BROKER_HTTP_PORT:-15292}
 STREAMING_HTTP_PORT=${STREAMING_HTTP_PORT:-15293} # Streaming serves health checks; without --urls it would take port 5000
 
 BENCH=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=common.sh
+source "$BENCH/common.sh"
 ROOT=$(dirname "$BENCH")
 # A build output of our own, so a concurrent build of the tree (bin/, obj/) neither disturbs nor is disturbed.
 ARTIFACTS=$BENCH/.artifacts
@@ -60,7 +62,6 @@ TICKS=$(getconf CLK_TCK)
 
 command -v wrk >/dev/null || { apt-get update && apt-get install -y wrk; }
 
-port_open() { (: <"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 for port in "$API_PORT" "$BROKER_PORT" "$BROKER_HTTP_PORT" "$STREAMING_HTTP_PORT"; do
   if port_open "$port"; then echo "port $port is already in use; set API_PORT/BROKER_PORT/BROKER_HTTP_PORT/STREAMING_HTTP_PORT" >&2; exit 1; fi
 done
@@ -105,7 +106,6 @@ sub() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a - b }'; }
 div() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.0f", (b > 0 ? a / b : 0) }'; }
 cpu_ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"; } # utime + stime, after "(comm) "
 status_mib() { awk -v k="$2:" '$1 == k { printf "%.0f", $2 / 1024 }' "/proc/$1/status"; }
-field() { grep -o "\"$2\":[0-9.-]*" <<<"$1" | head -1 | cut -d: -f2; }
 
 offsets() { # TOPIC: one JSON line with the topic's low/high watermarks
   timeout 60 dotnet run "$BENCH/kafka-offsets.cs" -- "$KAFKA" "$1" 2>>"$LOGS/kafka-offsets.log" || die_with_logs "could not read the watermarks of $1"
@@ -206,11 +206,6 @@ run_wrk() {
     || die_with_logs "wrk failed during $name: $(tail -3 "$LOGS/wrk-$name.txt")"
   kill -0 "$api_pid" 2>/dev/null || die_with_logs "the API died during $name"
   grep '^BENCH ' "$LOGS/wrk-$name.txt" | cut -d' ' -f2-
-}
-failed_requests() { # BENCH json
-  local key total=0
-  for key in non_2xx_3xx connect_errors read_errors write_errors timeouts; do total=$((total + $(field "$1" "$key"))); done
-  echo "$total"
 }
 # In a Streaming log: warnings and errors (the message is on the line after "<time> warn: <category>[id]"),
 # DATA LOST lines, and compactions (the compactor runs every Compaction:Interval, 1 minute by default).

@@ -49,6 +49,8 @@ BROKER_HTTP_PORT=${BROKER_HTTP_PORT:-15492}
 STREAMING_HTTP_PORT=${STREAMING_HTTP_PORT:-15493}
 
 BENCH=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=common.sh
+source "$BENCH/common.sh"
 ROOT=$(dirname "$BENCH")
 # A build output of our own, so a concurrent build of the tree (bin/, obj/) neither disturbs nor is disturbed.
 ARTIFACTS=$BENCH/.artifacts
@@ -64,7 +66,6 @@ started_at=$(date +%s)
 
 command -v jq >/dev/null || { apt-get update && apt-get install -y jq; }
 
-port_open() { (: <"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 for port in "$API_PORT" "$BROKER_PORT" "$BROKER_HTTP_PORT" "$STREAMING_HTTP_PORT"; do
   if port_open "$port"; then echo "port $port is already in use; set API_PORT/BROKER_PORT/BROKER_HTTP_PORT/STREAMING_HTTP_PORT" >&2; exit 1; fi
 done

@@ -16,11 +16,12 @@ CONNECTIONS=${CONNECTIONS:-8}
 DURATION=${DURATION:-60s}
 
 BENCH=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=common.sh
+source "$BENCH/common.sh"
 ROOT=$(dirname "$BENCH")
 LOGS=$(mktemp -d /tmp/topology-bench.XXXXXX)
 DATA=$LOGS/data
 
-port_open() { (: <"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 for port in 5000 8080 9092 15080; do
   if port_open "$port"; then echo "port $port is already in use: stop the running AppHost first" >&2; exit 1; fi
 done

@@ -21,6 +21,8 @@ THREADS=${THREADS:-2}
 RATE=${RATE:-}
 
 BENCH=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=common.sh
+source "$BENCH/common.sh"
 ROOT=$(dirname "$BENCH")
 ORIGINAL_APP=${ORIGINAL_APP:-$(cd "$ROOT/.." && pwd)/shared/original-app/game_api.py}
 WORK=$(mktemp -d /tmp/versus-original.XXXXXX)
@@ -33,7 +35,6 @@ if ! command -v wrk >/dev/null || [[ ! -x /usr/bin/flask ]] || ! /usr/bin/python
   apt-get update && apt-get install -y wrk python3-flask python3-kafka
 fi
 
-port_open() { (: <"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 for port in 5000 5001 8080 9092; do
   if port_open "$port"; then echo "port $port is already in use: stop the running AppHost first" >&2; exit 1; fi
 done
@@ -94,7 +95,6 @@ run() {
     || { echo "wrk failed during $name: $(tail -3 "$WORK/$name.txt"); logs in $WORK" >&2; exit 1; }
   grep '^BENCH ' "$WORK/$name.txt" | cut -d' ' -f2-
 }
-field() { grep -o "\"$2\":[0-9.]*" <<<"$1" | cut -d: -f2; }
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 
 run warmup-ours "$OURS" "$CONNECTIONS" "$WARMUP" >/dev/null # JIT, connection pools, the dashboard's first traces
@@ -121,12 +121,7 @@ paced=$(run ours-half "$OURS" "$RATE_CONNECTIONS" "$DURATION" "$(awk -v r="$rate
 cpu_json=$(awk '$1 == "requests" { requests += $2; next } { ticks[$1] += $2 }
   END { for (name in ticks) printf "%s\"%s\":%.0f", (n++ ? "," : ""), name, ticks[name] * 10000 / requests }' "$WORK/cpu.txt")
 
-failures=0
-for result in "${ours[@]}" "${originals[@]}" "$paced"; do
-  for key in non_2xx_3xx connect_errors read_errors write_errors timeouts; do
-    failures=$((failures + $(field "$result" "$key")))
-  done
-done
+failures=$(failed_requests "${ours[@]}" "${originals[@]}" "$paced")
 
 date=${BENCH_DATE:-$(date -u +%F)}
 mkdir -p "$BENCH/results"
