@@ -2,7 +2,8 @@
 # The collector as users run it, beside the original app in the same run: the topology as the README starts it
 # (`dotnet run --project GameAnalytics.AppHost`: Debug, the dashboard on, the stream processor landing) and the
 # original Flask app (../shared/original-app, Debian's Flask and kafka-python) producing to the same dev broker.
-# wrk loads each in turn with GET /purchase_a_sword (`-t2 -c50`, the Host rotating over five users), ROUNDS times,
+# wrk loads each in turn with GET /purchase_a_sword (`-t2 -c50`, `Host: user1.datafun.com`, one fixed request as a plain
+# wrk run sends it), ROUNDS times,
 # then ours at half its rate for the latency a client sees. Also the CPU each process of the topology spent per
 # request during our runs: where the time goes.
 # Prints a Markdown table and writes bench/results/versus-original-<UTC date>.json. Exits 1 on a non-2xx or socket error.
@@ -91,7 +92,8 @@ cpu_ticks() {
 run() {
   local name=$1 url=$2 connections=$3 duration=$4
   shift 4
-  wrk -t"$THREADS" -c"$connections" -d"$duration" --latency --timeout 10s -s "$BENCH/collector.lua" "$url" -- game "$@" >"$WORK/$name.txt" 2>&1 \
+  wrk -t"$THREADS" -c"$connections" -d"$duration" --latency --timeout 10s -H "Host: user1.datafun.com" -s "$BENCH/wrk-fixed.lua" \
+    "$url/purchase_a_sword" -- "$@" >"$WORK/$name.txt" 2>&1 \
     || { echo "wrk failed during $name: $(tail -3 "$WORK/$name.txt"); logs in $WORK" >&2; exit 1; }
   grep '^BENCH ' "$WORK/$name.txt" | cut -d' ' -f2-
 }

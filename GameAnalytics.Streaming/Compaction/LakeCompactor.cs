@@ -45,7 +45,7 @@ internal sealed partial class LakeCompactor(string lakeRoot, CompactionOptions o
 
             var made = new List<CompactionRecord>();
             var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-            foreach (var group in Candidates(table))
+            foreach (var group in Candidates(table, today))
             {
                 if (group.Files.Count >= options.MinFiles || (group.Dt < today && group.Files.Count >= 2))
                 {
@@ -58,7 +58,7 @@ internal sealed partial class LakeCompactor(string lakeRoot, CompactionOptions o
     }
 
     /// <summary>Per partition, the visible small files in name order, cut into runs of about the target size.</summary>
-    private IEnumerable<(DateOnly Dt, List<string> Files)> Candidates(string table)
+    private IEnumerable<(DateOnly Dt, List<string> Files)> Candidates(string table, DateOnly today)
     {
         var small = TableSnapshot.Files(lakeRoot, table)
             .Select(path => new FileInfo(path))
@@ -67,7 +67,8 @@ internal sealed partial class LakeCompactor(string lakeRoot, CompactionOptions o
         {
             var run = new List<string>();
             long bytes = 0;
-            foreach (var file in partition.OrderBy(file => file.Name, StringComparer.Ordinal))
+            var files = partition.Key < today ? partition.ToList() : WithoutOutgrown(partition.ToList());
+            foreach (var file in files.OrderBy(file => file.Name, StringComparer.Ordinal))
             {
                 run.Add(file.FullName);
                 bytes += file.Length;
@@ -84,6 +85,25 @@ internal sealed partial class LakeCompactor(string lakeRoot, CompactionOptions o
                 yield return (partition.Key, run);
             }
         }
+    }
+
+    /// <summary>
+    /// Leaves out each file larger than all the smaller ones together. A day's partition then grows in files of about
+    /// doubling sizes, each row rewritten a few times, instead of one file rewritten whole every interval to take in
+    /// the last minute's rows.
+    /// </summary>
+    private static List<FileInfo> WithoutOutgrown(List<FileInfo> files)
+    {
+        files.Sort((a, b) => a.Length.CompareTo(b.Length));
+        var rest = files.Sum(file => file.Length);
+        var count = files.Count;
+        while (count > 0 && files[count - 1].Length > rest - files[count - 1].Length)
+        {
+            rest -= files[count - 1].Length;
+            count--;
+        }
+
+        return files.GetRange(0, count);
     }
 
     private CompactionRecord Merge(string table, DateOnly dt, List<string> inputs)

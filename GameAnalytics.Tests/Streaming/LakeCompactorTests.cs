@@ -45,6 +45,27 @@ public sealed class LakeCompactorTests : IDisposable
     }
 
     [Fact]
+    public void A_partition_of_today_takes_in_new_files_without_rewriting_a_larger_file_until_the_day_closes()
+    {
+        Land(batches: 10, perBatch: 500);
+        var large = Assert.Single(NewCompactor().Compact("sword_purchases")!).Added;
+        Land(batches: 10, perBatch: 10);
+
+        var made = Assert.Single(NewCompactor().Compact("sword_purchases")!);
+
+        Assert.Equal(10, made.Removed.Count);
+        Assert.DoesNotContain(large, made.Removed);
+        Assert.Equal(2, TableSnapshot.Files(_lake.Path, "sword_purchases").Count);
+        using var lake = new LakeQuery(_lake.Path);
+        Assert.Equal(_landed.Order(), lake.EventIds("sword_purchases").Order());
+
+        _clock.Advance(TimeSpan.FromDays(1));
+        Assert.Contains(large, Assert.Single(NewCompactor().Compact("sword_purchases")!).Removed);
+        Assert.Single(TableSnapshot.Files(_lake.Path, "sword_purchases"));
+        Assert.Equal(_landed.Order(), lake.EventIds("sword_purchases").Order());
+    }
+
+    [Fact]
     public void Replaced_files_are_deleted_only_after_the_retention_period()
     {
         Land(batches: 10, perBatch: 5);
