@@ -52,17 +52,28 @@ public sealed class LakeCommitterTests : IDisposable
     }
 
     [Fact]
-    public void Of_two_writers_of_the_same_sequence_only_one_commits()
+    public async Task Of_two_writers_of_the_same_sequence_at_once_only_one_commits()
     {
-        var records = Records(firstOffset: 0, count: 10);
-        var winner = NewCommitter();
-        var loser = NewCommitter();
+        var expected = new List<string>();
+        for (var partition = 0; partition < 20; partition++)
+        {
+            var batches = new[] { Records(firstOffset: 0, count: 10), Records(firstOffset: 0, count: 10) };
+            var committers = new[] { NewCommitter(), NewCommitter() };
+            var results = new CommitRecord?[2];
+            using var start = new Barrier(2);
+            var writers = Enumerable.Range(0, 2).Select(i => Task.Factory.StartNew(() =>
+            {
+                start.SignalAndWait();
+                results[i] = committers[i].Commit(partition, 0, 0, 9, "a", batches[i]);
+            }, TaskCreationOptions.LongRunning)).ToArray();
+            await Task.WhenAll(writers);
 
-        Assert.NotNull(winner.Commit(Partition, 0, 0, 9, "a", records));
-        Assert.Null(loser.Commit(Partition, 0, 0, 9, "a", Records(firstOffset: 0, count: 10)));
+            var winner = Assert.Single(Enumerable.Range(0, 2), i => results[i] is not null);
+            expected.AddRange(batches[winner].Select(r => r.Event!.EventId));
+        }
 
         using var lake = new LakeQuery(_lake.Path);
-        Assert.Equal(records.Select(r => r.Event!.EventId).Order(), lake.EventIds("sword_purchases").Concat(lake.EventIds("join_guilds")).Order());
+        Assert.Equal(expected.Order(), lake.EventIds("sword_purchases").Concat(lake.EventIds("join_guilds")).Order());
         Assert.Empty(Directory.EnumerateFiles(_lake.Path, "*.tmp", SearchOption.AllDirectories));
     }
 
