@@ -13,6 +13,10 @@ namespace GameAnalytics.Streaming.Compaction;
 /// </summary>
 internal sealed partial class LakeCompactor(string lakeRoot, CompactionOptions options, TimeProvider clock, ILogger<LakeCompactor> logger)
 {
+    // DuckDB spills under the working directory otherwise: the project folder under `dotnet run`. One per process,
+    // since DuckDB names its spill files alike in every process.
+    private static readonly string SpillDirectory = Path.Combine(Path.GetTempPath(), $"gameanalytics-compaction-{Environment.ProcessId}");
+
     /// <summary>Test hook: called at each step of a compaction, to crash there.</summary>
     internal Action<CompactionStep>? OnStep { get; set; }
 
@@ -119,7 +123,8 @@ internal sealed partial class LakeCompactor(string lakeRoot, CompactionOptions o
             connection.Open();
             using var command = connection.CreateCommand();
             // A background job: one core and a bounded memory (DuckDB spills the sort to disk past it), so landing goes on.
-            command.CommandText = $"set threads = 1; set memory_limit = '{options.MemoryLimit.Replace("'", "''")}'; set preserve_insertion_order = false";
+            command.CommandText = $"set threads = 1; set memory_limit = '{options.MemoryLimit.Replace("'", "''")}'; set preserve_insertion_order = false; " +
+                $"set temp_directory = '{SpillDirectory.Replace("'", "''")}'";
             command.ExecuteNonQuery();
             command.CommandText = MergeSql(table, inputs, temp);
             command.ExecuteNonQuery();
