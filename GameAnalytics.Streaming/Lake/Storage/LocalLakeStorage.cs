@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace GameAnalytics.Streaming.Lake.Storage;
 
 /// <summary>The lake in a local folder.</summary>
@@ -21,15 +23,32 @@ internal sealed class LocalLakeStorage(string root) : ILakeStorage
 
     public bool TryRenameNoReplace(string from, string to)
     {
-        try
+        if (OperatingSystem.IsWindows())
         {
-            File.Move(FullPath(from), FullPath(to), overwrite: false);
-            return true;
+            // MoveFileEx without MOVEFILE_REPLACE_EXISTING: atomic there.
+            try
+            {
+                File.Move(FullPath(from), FullPath(to), overwrite: false);
+                return true;
+            }
+            catch (IOException) when (File.Exists(FullPath(to)))
+            {
+                return false;
+            }
         }
-        catch (IOException) when (File.Exists(FullPath(to)))
+
+        // On Unix, File.Move checks for the target and then renames, so two writers can both win. link() fails
+        // atomically when the target exists.
+        if (NoReplace.link(FullPath(from), FullPath(to)) != 0)
         {
-            return false;
+            var error = Marshal.GetLastPInvokeError();
+            return error == NoReplace.AlreadyExists
+                ? false
+                : throw new IOException($"Could not link {from} to {to}: {Marshal.GetPInvokeErrorMessage(error)}");
         }
+
+        File.Delete(FullPath(from));
+        return true;
     }
 
     public void Rename(string from, string to) => File.Move(FullPath(from), FullPath(to), overwrite: true);
@@ -46,4 +65,12 @@ internal sealed class LocalLakeStorage(string root) : ILakeStorage
     }
 
     private string FullPath(string path) => Path.Combine(root, path);
+}
+
+internal static partial class NoReplace
+{
+    public const int AlreadyExists = 17; // EEXIST, on Linux and macOS alike
+
+    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int link(string existing, string created);
 }
