@@ -66,11 +66,3 @@ internal sealed class LocalLakeStorage(string root) : ILakeStorage
 
     private string FullPath(string path) => Path.Combine(root, path);
 }
-
-internal static partial class NoReplace
-{
-    public const int AlreadyExists = 17; // EEXIST, on Linux and macOS alike
-
-    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial int link(string existing, string created);
-}
