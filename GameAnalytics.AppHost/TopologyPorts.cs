@@ -1,3 +1,4 @@
+using GameAnalytics.Contracts;
 using Microsoft.Extensions.Configuration;
 
 namespace Aspire.Hosting;
@@ -6,8 +7,8 @@ namespace Aspire.Hosting;
 internal sealed record TopologyPorts(int Api, int Query, int Kafka, int QueryHttps)
 {
     public static TopologyPorts From(IConfiguration configuration) => new(
-        configuration.GetValue("Ports:Api", 5000),
-        configuration.GetValue("Ports:Query", 8080),
-        configuration.GetValue("Ports:Kafka", 9092),
+        configuration.GetValue("Ports:Api", DefaultPorts.Collector),
+        configuration.GetValue("Ports:Query", DefaultPorts.Query),
+        configuration.GetValue("Ports:Kafka", DefaultPorts.Kafka),
         configuration.GetValue("Ports:QueryHttps", 8443));
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using GameAnalytics.Cli.Commands;
+using GameAnalytics.Contracts;
 using GameAnalytics.Presto;
 using Spectre.Console;
 
@@ -8,6 +9,8 @@ namespace GameAnalytics.Cli;
 /// <summary>gamectl's commands: sql, tables, describe and insights, against a Presto-protocol server.</summary>
 public static class GameCtl
 {
+    private static readonly string DefaultServer = $"http://localhost:{DefaultPorts.Query}";
+
     public const int Ok = 0;
     public const int QueryFailed = 1;
     public const int Unreachable = 2;
@@ -18,7 +21,7 @@ public static class GameCtl
         var server = new Option<Uri>("--server")
         {
             Description = "The Presto-protocol server",
-            DefaultValueFactory = _ => new Uri("http://localhost:8080"),
+            DefaultValueFactory = _ => new Uri(DefaultServer),
             CustomParser = result =>
             {
                 if (Uri.TryCreate(result.Tokens.Single().Value, UriKind.Absolute, out var uri))
@@ -26,7 +29,7 @@ public static class GameCtl
                     return uri;
                 }
 
-                result.AddError("--server must be an absolute URL, such as http://localhost:8080");
+                result.AddError($"--server must be an absolute URL, such as {DefaultServer}");
                 return null;
             },
             Recursive = true,
@@ -38,8 +41,8 @@ public static class GameCtl
             DefaultValueFactory = _ => Environment.GetEnvironmentVariable("PRESTO_PASSWORD") is { Length: > 0 } fromEnvironment ? fromEnvironment : null,
             Recursive = true,
         };
-        var catalog = new Option<string>("--catalog") { DefaultValueFactory = _ => "hive", Recursive = true };
-        var schema = new Option<string>("--schema") { DefaultValueFactory = _ => "default", Recursive = true };
+        var catalog = new Option<string>("--catalog") { DefaultValueFactory = _ => SqlCatalog.Catalog, Recursive = true };
+        var schema = new Option<string>("--schema") { DefaultValueFactory = _ => SqlCatalog.Schema, Recursive = true };
         var trino = new Option<bool>("--trino") { Description = "Send X-Trino-* headers (for a Trino server)", Recursive = true };
 
         PrestoClient Connect(ParseResult parsed) => new(

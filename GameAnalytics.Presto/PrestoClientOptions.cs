@@ -1,17 +1,19 @@
+using GameAnalytics.Contracts;
+
 namespace GameAnalytics.Presto;
 
 public sealed class PrestoClientOptions
 {
-    public Uri Server { get; set; } = new("http://localhost:8080");
+    public Uri Server { get; set; } = new($"http://localhost:{DefaultPorts.Query}");
 
     public string User { get; set; } = Environment.UserName;
 
     /// <summary>The user's password, for a server with passwords on; sent as HTTP Basic, and only over HTTPS.</summary>
     public string? Password { get; set; }
 
-    public string Catalog { get; set; } = "hive";
+    public string Catalog { get; set; } = SqlCatalog.Catalog;
 
-    public string Schema { get; set; } = "default";
+    public string Schema { get; set; } = SqlCatalog.Schema;
 
     public string Source { get; set; } = "gameanalytics";
 

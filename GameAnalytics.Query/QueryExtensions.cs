@@ -1,4 +1,4 @@
-using GameAnalytics.Events.Lake;
+using GameAnalytics.Lake;
 using GameAnalytics.Query;
 using GameAnalytics.Query.Engine;
 using GameAnalytics.Presto;
@@ -13,14 +13,16 @@ namespace Microsoft.Extensions.Hosting;
 
 public static class QueryExtensions
 {
-    /// <summary>SQL over the lake (<c>Query:LakeRoot</c>, by default <c>lake</c> under <c>GameAnalytics:DataDir</c>).</summary>
+    /// <summary>SQL over the lake (<c>Lake:Root</c>, by default <c>lake</c> under <c>GameAnalytics:DataDir</c>).</summary>
     public static IHostApplicationBuilder AddLakeQueries(this IHostApplicationBuilder builder)
     {
+        builder.AddLake();
+        builder.Services.AddOptions<LakeOptions>()
+            .Validate(lake => !lake.Hdfs.Enabled, "The query service reads a local lake: with the lake in HDFS, Presto is the SQL engine.");
         builder.Services.AddOptions<QueryOptions>()
             .BindConfiguration(QueryOptions.SectionName)
             .PostConfigure<IConfiguration>((options, configuration) =>
             {
-                options.LakeRoot = LakeLocation.Resolve(options.LakeRoot, configuration, "Query:LakeRoot");
                 foreach (var (user, hash) in UserLines(configuration[$"{QueryOptions.SectionName}:Users"]))
                 {
                     options.Users[user] = hash;
@@ -33,7 +35,6 @@ public static class QueryExtensions
             .ValidateOnStart();
 
         builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton(services => new LakeTables(services.GetRequiredService<IOptions<QueryOptions>>().Value.LakeRoot));
         builder.Services.AddSingleton<LakeDatabase>();
         builder.Services.AddSingleton<QueryAdmission>();
         builder.Services.AddSingleton<QueryManager>();

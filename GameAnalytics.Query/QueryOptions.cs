@@ -4,9 +4,6 @@ public sealed class QueryOptions
 {
     public const string SectionName = "Query";
 
-    /// <summary>The lake's root folder. By default <c>lake</c> under <c>GameAnalytics:DataDir</c>.</summary>
-    public string LakeRoot { get; set; } = "";
-
     /// <summary>A query still running after this, paging included, is cancelled and fails with EXCEEDED_TIME_LIMIT.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(1);
 

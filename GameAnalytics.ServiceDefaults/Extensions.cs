@@ -44,7 +44,7 @@ public static class Extensions
 
         builder.Services.AddOptions<TelemetryOptions>()
             .BindConfiguration(TelemetryOptions.SectionName)
-            .ValidateDataAnnotations()
+            .Validate(options => options.NewTracesPerSecond is >= 0 and <= 1_000_000, "Telemetry:NewTracesPerSecond must be between 0 and 1000000.")
             .ValidateOnStart();
 
         builder.Services.AddOpenTelemetry()

@@ -1,16 +1,15 @@
 using GameAnalytics.Events.Catalog;
-using GameAnalytics.Events.Lake;
-using GameAnalytics.Presto;
+using GameAnalytics.Lake;
+using GameAnalytics.Lake.Commits;
+using GameAnalytics.Lake.Storage;
 using GameAnalytics.Streaming;
 using GameAnalytics.Streaming.Compaction;
 using GameAnalytics.Streaming.Consuming;
 using GameAnalytics.Streaming.Diagnostics;
-using GameAnalytics.Streaming.Lake;
-using GameAnalytics.Streaming.Lake.Hive;
-using GameAnalytics.Streaming.Lake.Storage;
+using GameAnalytics.Streaming.Hive;
+using GameAnalytics.Streaming.Landing;
 using GameAnalytics.Streaming.Routing;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
@@ -21,27 +20,17 @@ public static class StreamingExtensions
 {
     /// <summary>
     /// The stream processor: consumes <c>ConnectionStrings:kafka</c> in a consumer group and lands every event
-    /// in the lake (<c>Lake:Root</c>, by default <c>lake</c> under <c>GameAnalytics:DataDir</c>).
+    /// in the lake (<c>Lake:Root</c>, by default <c>lake</c> under <c>GameAnalytics:DataDir</c>; or HDFS).
     /// </summary>
     public static IHostApplicationBuilder AddStreaming(this IHostApplicationBuilder builder)
     {
         builder.AddEventCatalog();
+        builder.AddLake();
 
         builder.Services.AddOptions<StreamingOptions>()
             .BindConfiguration(StreamingOptions.SectionName)
             .Validate(options => options.FlushEvents > 0, "Streaming:FlushEvents must be positive.")
             .Validate(options => options.FlushInterval > TimeSpan.Zero, "Streaming:FlushInterval must be positive.")
-            .ValidateOnStart();
-        builder.Services.AddOptions<LakeOptions>()
-            .BindConfiguration(LakeOptions.SectionName)
-            .PostConfigure<IConfiguration>((lake, configuration) =>
-            {
-                if (!lake.Hdfs.Enabled)
-                {
-                    lake.Root = LakeLocation.Resolve(lake.Root, configuration, "Lake:Root");
-                }
-            })
-            .Validate(lake => !lake.Hive.Enabled || lake.Hdfs.Enabled, "Lake:Hive needs the lake in HDFS (Lake:Hdfs:WebHdfsEndpoint): Presto cannot read this machine's folders.")
             .ValidateOnStart();
 
         builder.Services.TryAddSingleton(TimeProvider.System);
@@ -50,21 +39,16 @@ public static class StreamingExtensions
             services.GetRequiredService<IOptions<StreamingOptions>>().Value.Tables));
         builder.Services.AddSingleton<EventRecordParser>();
         builder.Services.AddSingleton<ParquetTableWriter>();
-        builder.Services.AddSingleton(services =>
-        {
-            var storage = services.GetRequiredService<ILakeStorage>();
-            var topic = services.GetRequiredService<IOptions<StreamingOptions>>().Value.Topic;
-            return new LakeCommitter(storage, new CommitLog(storage, topic), services.GetRequiredService<ParquetTableWriter>(), services.GetRequiredService<TimeProvider>());
-        });
+        builder.Services.AddSingleton(services => new CommitLog(
+            services.GetRequiredService<ILakeStorage>(),
+            services.GetRequiredService<IOptions<StreamingOptions>>().Value.Topic));
+        builder.Services.AddSingleton<LakeCommitter>();
 
         var lake = builder.Configuration.GetSection(LakeOptions.SectionName).Get<LakeOptions>() ?? new();
-        if (lake.Hdfs.Enabled)
+        builder.AddHiveRegistration(lake);
+        if (!lake.Hdfs.Enabled)
         {
-            builder.AddHdfsLake(lake);
-        }
-        else
-        {
-            builder.Services.AddSingleton<ILakeStorage>(services => new LocalLakeStorage(services.GetRequiredService<IOptions<LakeOptions>>().Value.Root));
+            // Compacting files in HDFS is the SQL engines' work (Spark or Presto), not this process's.
             builder.AddCompaction();
         }
 
@@ -78,44 +62,31 @@ public static class StreamingExtensions
         return builder;
     }
 
-    /// <summary>The lake in HDFS; with <c>Lake:Hive</c>, its tables registered in the metastore through Presto.</summary>
-    private static void AddHdfsLake(this IHostApplicationBuilder builder, LakeOptions lake)
+    /// <summary>With <c>Lake:Hive</c>, the lake's tables registered in the metastore through Presto.</summary>
+    private static void AddHiveRegistration(this IHostApplicationBuilder builder, LakeOptions lake)
     {
-        // No retrying handler: a retried rename that had succeeded would read as lost to another writer.
-        builder.Services.AddSingleton(services => new WebHdfsLakeStorage(
-            new HttpClient { Timeout = TimeSpan.FromSeconds(30) },
-            services.GetRequiredService<IOptions<LakeOptions>>().Value.Hdfs));
-        builder.Services.AddSingleton<ILakeStorage>(services => services.GetRequiredService<WebHdfsLakeStorage>());
-
-        // Compacting files in HDFS is the SQL engines' work (Spark or Presto), not this process's.
-        if (lake.Hive.Enabled)
+        builder.Services.AddOptions<HiveOptions>()
+            .BindConfiguration(HiveOptions.SectionName)
+            .Validate<IOptions<LakeOptions>>((hive, lake) => !hive.Enabled || lake.Value.Hdfs.Enabled, "Lake:Hive needs the lake in HDFS (Lake:Hdfs:WebHdfsEndpoint): Presto cannot read this machine's folders.")
+            .ValidateOnStart();
+        if (lake.Hdfs.Enabled && builder.Configuration.GetSection(HiveOptions.SectionName).Get<HiveOptions>() is { Enabled: true })
         {
-            builder.Services.AddHostedService(services =>
-            {
-                var hive = services.GetRequiredService<IOptions<LakeOptions>>().Value.Hive;
-                var storage = services.GetRequiredService<WebHdfsLakeStorage>();
-                var presto = new PrestoClient(new HttpClient(), new PrestoClientOptions
-                {
-                    Server = hive.PrestoEndpoint!,
-                    User = "gameanalytics-streaming",
-                    Catalog = hive.Catalog,
-                    Schema = hive.Schema,
-                    Source = "gameanalytics-streaming",
-                });
-                return new HiveTableRegistrar(services.GetRequiredService<LakeCommitter>(), presto, hive, storage.EngineLocation, services.GetRequiredService<ILogger<HiveTableRegistrar>>());
-            });
+            builder.Services.AddHostedService<HiveTableRegistrar>();
         }
     }
 
     /// <summary>Merges a local lake's small files, on a schedule (section <c>Compaction</c>).</summary>
     private static void AddCompaction(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<CompactionOptions>().BindConfiguration(CompactionOptions.SectionName);
-        builder.Services.AddSingleton(services => new LakeCompactor(
-            services.GetRequiredService<IOptions<LakeOptions>>().Value.Root,
-            services.GetRequiredService<IOptions<CompactionOptions>>().Value,
-            services.GetRequiredService<TimeProvider>(),
-            services.GetRequiredService<ILogger<LakeCompactor>>()));
+        builder.Services.AddOptions<CompactionOptions>()
+            .BindConfiguration(CompactionOptions.SectionName)
+            .Validate(options => options.Interval > TimeSpan.Zero, "Compaction:Interval must be positive.")
+            .Validate(options => options.MinFiles >= 2, "Compaction:MinFiles must be at least 2.")
+            .Validate(options => options.TargetFileBytes > 0, "Compaction:TargetFileBytes must be positive.")
+            .Validate(options => options.RetainReplacedFiles >= TimeSpan.Zero, "Compaction:RetainReplacedFiles must not be negative.")
+            .Validate(options => !string.IsNullOrWhiteSpace(options.MemoryLimit), "Compaction:MemoryLimit must be set, e.g. 128MB.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<LakeCompactor>();
         builder.Services.AddHostedService<CompactionService>();
     }
 }

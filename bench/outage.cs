@@ -18,9 +18,9 @@
 //   dotnet run bench/outage.cs -- timeline --requests FILE --down MS --up MS [--term-exit MS]
 //     From the --requests log: what the clients saw while the broker was down (from --down to --up, epoch ms) and
 //     how soon after --up the collector accepted again. Prints JSON.
-#:package DuckDB.NET.Data.Full@1.5.6.1
-// The repository pins versions centrally (Directory.Packages.props); a file-based app states its own. Never published: no AOT.
-#:property ManagePackageVersionsCentrally=false
+#:package DuckDB.NET.Data.Full
+#:project ../GameAnalytics.Lake/GameAnalytics.Lake.csproj
+// Package versions come from Directory.Packages.props, as the projects' do. Never published: no AOT.
 #:property PublishAot=false
 using System.Buffers;
 using System.Collections.Concurrent;
@@ -31,6 +31,8 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using DuckDB.NET.Data;
+using GameAnalytics.Lake.Storage;
+using GameAnalytics.Lake.Tables;
 
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
@@ -557,54 +559,11 @@ static class Verify
     /// do: Streaming keeps only a partition's newest 100 records. Compaction, when on, replaces files through its
     /// own records: the files a record removed are left out, and its output only counts once the record exists.
     /// </summary>
+    /// <summary>Every event table's snapshot, as a reader of the lake takes it.</summary>
     private static List<string> CommittedFiles(string lake)
     {
-        var files = new List<string>();
-        if (!Directory.Exists(lake))
-        {
-            return files;
-        }
-
-        foreach (var table in Directory.EnumerateDirectories(lake).Select(Path.GetFileName).OfType<string>())
-        {
-            if (table.StartsWith('_') || table.StartsWith('.') || table == "rejected_events")
-            {
-                continue;
-            }
-
-            var removed = new HashSet<string>(StringComparer.Ordinal);
-            var added = new HashSet<string>(StringComparer.Ordinal);
-            var records = Path.Combine(lake, table, "_compactions");
-            if (Directory.Exists(records))
-            {
-                foreach (var path in Directory.EnumerateFiles(records, "*.json"))
-                {
-                    using var record = JsonDocument.Parse(File.ReadAllBytes(path));
-                    foreach (var file in record.RootElement.GetProperty("removed").EnumerateArray())
-                    {
-                        removed.Add(file.GetString()!);
-                    }
-
-                    added.Add(record.RootElement.GetProperty("added").GetString()!);
-                }
-            }
-
-            foreach (var partition in Directory.EnumerateDirectories(Path.Combine(lake, table), "dt=*"))
-            {
-                foreach (var path in Directory.EnumerateFiles(partition, "*.parquet"))
-                {
-                    var name = Path.GetFileName(path);
-                    var relative = Path.GetRelativePath(lake, path).Replace('\\', '/');
-                    if (!name.StartsWith('.') && !removed.Contains(relative) && (!name.StartsWith("c-", StringComparison.Ordinal) || added.Contains(relative)))
-                    {
-                        files.Add(path);
-                    }
-                }
-            }
-        }
-
-        files.Sort(StringComparer.Ordinal);
-        return files;
+        var tables = new LakeTables(new LocalLakeStorage(lake));
+        return tables.Names().Where(table => table != TableNames.Rejected).SelectMany(tables.Files).Order(StringComparer.Ordinal).ToList();
     }
 
     private static Dictionary<string, List<string>> ReadIds(DuckDBConnection connection, List<string> files)

@@ -3,16 +3,18 @@
 //   dotnet run bench/query.cs -- measure <server url>            times the insight queries through the Presto protocol
 // measure prints one JSON line: per query the cold (first) and warm (median of 5) time to the last row, the first page
 // of select count(*), and 20 concurrent clients' throughput and p99 over 10 s.
-#:package DuckDB.NET.Data.Full@1.5.6.1
+#:package DuckDB.NET.Data.Full
 #:project ../GameAnalytics.Presto/GameAnalytics.Presto.csproj
-// The repository pins versions centrally (Directory.Packages.props); a file-based app states its own. Never published: no AOT.
-#:property ManagePackageVersionsCentrally=false
+#:project ../GameAnalytics.Lake/GameAnalytics.Lake.csproj
+// Package versions come from Directory.Packages.props, as the projects' do. Never published: no AOT.
 #:property PublishAot=false
 
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using DuckDB.NET.Data;
+using GameAnalytics.Contracts;
+using GameAnalytics.Lake.Tables;
 using GameAnalytics.Presto;
 
 return args[0] switch
@@ -27,7 +29,8 @@ return args[0] switch
 static int Generate(string lake, long events)
 {
     (string Table, string Type, double Share)[] tables =
-        [("sword_purchases", "purchase_sword", 0.40), ("catch_butterflies", "catch_butterfly", 0.25), ("join_guilds", "join_guild", 0.20), ("slay_dragons", "slay_dragon", 0.15)];
+        [(TableNames.SwordPurchases, EventTypes.PurchaseSword, 0.40), (TableNames.CatchButterflies, EventTypes.CatchButterfly, 0.25),
+         (TableNames.JoinGuilds, EventTypes.JoinGuild, 0.20), (TableNames.SlayDragons, EventTypes.SlayDragon, 0.15)];
     using var connection = new DuckDBConnection("DataSource=:memory:");
     connection.Open();
     foreach (var (table, type, share) in tables)

@@ -25,7 +25,7 @@ trap cleanup EXIT
 echo "generating $EVENTS events in $LAKE..." >&2
 dotnet run "$BENCH/query.cs" -- generate "$LAKE" "$EVENTS"
 
-ASPNETCORE_ENVIRONMENT=Production Query__LakeRoot=$LAKE dotnet "$QUERY_DIR/GameAnalytics.Query.dll" --contentRoot "$QUERY_DIR" --urls "$URL" >/dev/null 2>&1 &
+ASPNETCORE_ENVIRONMENT=Production Lake__Root=$LAKE dotnet "$QUERY_DIR/GameAnalytics.Query.dll" --contentRoot "$QUERY_DIR" --urls "$URL" >/dev/null 2>&1 &
 query_pid=$!
 for _ in $(seq 60); do curl -sf -o /dev/null "$URL/insights/api/summary" && break; sleep 0.5; done
 

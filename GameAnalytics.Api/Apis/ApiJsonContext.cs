@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using GameAnalytics.Contracts;
 
 namespace GameAnalytics.Api.Apis;
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using GameAnalytics.Api.Collector;
 using GameAnalytics.Api.Kafka;
+using GameAnalytics.Contracts;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -10,9 +11,9 @@ public static class EventsApi
 {
     public static IEndpointRouteBuilder MapEventsApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/v1").WithTags("Events");
+        var api = app.MapGroup("").WithTags("Events");
 
-        api.MapPost("/events", IngestAsync)
+        api.MapPost(IngestRoutes.Events, IngestAsync)
             .WithName("IngestEvents")
             .WithSummary("Send one event, or an array of up to 1,000 events")
             .WithDescription(
@@ -21,8 +22,8 @@ public static class EventsApi
                 "429 with Retry-After means the key (or address) is over its events-per-second limit, and nothing was stored. " +
                 "503 with Retry-After means Kafka did not acknowledge, or the collector is at capacity: retry the events not accepted, with the same event_id values.")
             .Accepts<IngestEvent[]>("application/json", "text/plain")
-            .RequireCors(CollectorExtensions.BrowserGamesPolicy)
-            .RequireRateLimiting(CollectorExtensions.IngestConcurrencyPolicy)
+            .RequireCors(ApiExtensions.BrowserGamesPolicy)
+            .RequireRateLimiting(ApiExtensions.IngestConcurrencyPolicy)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)
@@ -111,7 +112,7 @@ public static class EventsApi
                 }
                 else
                 {
-                    results[index] = new EventResult(index, EventResult.RejectedStatus, null, reason);
+                    results[index] = new EventResult(index, EventStatus.Rejected, null, reason);
                 }
 
                 index++;
@@ -130,8 +131,8 @@ public static class EventsApi
         {
             var error = published.ErrorAt(i);
             results[validIndexes[i]] = error is null
-                ? new EventResult(validIndexes[i], EventResult.AcceptedStatus, valid[i].EventId, null)
-                : new EventResult(validIndexes[i], EventResult.FailedStatus, valid[i].EventId, $"Kafka did not acknowledge the event: {error.Reason}");
+                ? new EventResult(validIndexes[i], EventStatus.Accepted, valid[i].EventId, null)
+                : new EventResult(validIndexes[i], EventStatus.Failed, valid[i].EventId, $"Kafka did not acknowledge the event: {error.Reason}");
         }
 
         if (!published.AllPersisted)

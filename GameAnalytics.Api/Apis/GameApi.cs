@@ -1,6 +1,6 @@
 using GameAnalytics.Api.Collector;
 using GameAnalytics.Api.Kafka;
-using GameAnalytics.Events.Catalog;
+using GameAnalytics.Contracts;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -9,27 +9,16 @@ namespace GameAnalytics.Api.Apis;
 /// <summary>The original game API's routes: one event per request, the user in the Host header.</summary>
 public static class GameApi
 {
-    internal sealed record GameRoute(string Path, string EventType, string Response);
-
-    internal static readonly GameRoute[] Routes =
-    [
-        new("/", EventTypes.Default, "This is the default response!\n"),
-        new("/purchase_a_sword", EventTypes.PurchaseSword, "Sword Purchased!\n"),
-        new("/join_guild", EventTypes.JoinGuild, "Guild Joined!\n"),
-        new("/slay_a_dragon", EventTypes.SlayDragon, "Dragon Slayed!\n"),
-        new("/catch_a_butterfly", EventTypes.CatchButterfly, "Butterfly Captured!\n"),
-    ];
-
     public static IEndpointRouteBuilder MapGameApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("").WithTags("Game (original routes)");
 
-        foreach (var route in Routes)
+        foreach (var route in OriginalRoutes.All)
         {
             // One endpoint for both methods; unnamed, so OpenAPI does not repeat an operationId.
             api.MapMethods(route.Path, [HttpMethods.Get, HttpMethods.Post], (HttpContext context, EventFactory factory, WriteKeys keys, EventRateLimiter rateLimiter, EventPublisher publisher, IOptions<CollectorOptions> options, TimeProvider clock, CancellationToken cancellationToken) =>
                     RecordAsync(route, context, factory, keys, rateLimiter, publisher, options.Value, clock, cancellationToken))
-                .RequireRateLimiting(CollectorExtensions.IngestConcurrencyPolicy)
+                .RequireRateLimiting(ApiExtensions.IngestConcurrencyPolicy)
                 .WithSummary($"Record a {route.EventType} event for the user named by the Host header")
                 .Produces<string>(StatusCodes.Status200OK, "text/html")
                 .ProducesProblem(StatusCodes.Status400BadRequest)
@@ -42,7 +31,7 @@ public static class GameApi
     }
 
     private static async Task<Results<ContentHttpResult, ProblemHttpResult>> RecordAsync(
-        GameRoute route,
+        OriginalRoute route,
         HttpContext context,
         EventFactory factory,
         WriteKeys keys,

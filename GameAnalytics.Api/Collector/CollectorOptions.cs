@@ -1,3 +1,5 @@
+using GameAnalytics.Contracts;
+
 namespace GameAnalytics.Api.Collector;
 
 public sealed class CollectorOptions
@@ -8,7 +10,7 @@ public sealed class CollectorOptions
     public int MaxBodyBytes { get; set; } = 1024 * 1024;
 
     /// <summary>Most events in one batch; past it the answer is 413.</summary>
-    public int MaxBatchEvents { get; set; } = 1000;
+    public int MaxBatchEvents { get; set; } = IngestRoutes.MaxEventsPerRequest;
 
     public int MaxUserIdLength { get; set; } = 256;
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using GameAnalytics.Cli.Simulation;
+using GameAnalytics.Contracts;
 using Spectre.Console;
 
 namespace GameAnalytics.Cli.Commands;
@@ -11,13 +12,15 @@ internal static class SimulateCommand
     public const string CollectorVariable = "GAMECTL_COLLECTOR";
     public const string WriteKeyVariable = "GAMECTL_WRITE_KEY";
 
+    private static readonly string DefaultCollector = $"http://localhost:{DefaultPorts.Collector}";
+
     public static Command Create(IAnsiConsole console, HttpMessageHandler? handler)
     {
         var collector = new Option<Uri>("--collector")
         {
             Description = $"The event collector [env: {CollectorVariable}]",
             DefaultValueFactory = _ => Uri.TryCreate(Environment.GetEnvironmentVariable(CollectorVariable), UriKind.Absolute, out var fromEnvironment)
-                ? fromEnvironment : new Uri("http://localhost:5000"),
+                ? fromEnvironment : new Uri(DefaultCollector),
             CustomParser = result =>
             {
                 if (Uri.TryCreate(result.Tokens.Single().Value, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https")
@@ -25,7 +28,7 @@ internal static class SimulateCommand
                     return uri;
                 }
 
-                result.AddError("--collector must be an absolute http(s) URL, such as http://localhost:5000");
+                result.AddError($"--collector must be an absolute http(s) URL, such as {DefaultCollector}");
                 return null;
             },
         };

@@ -1,27 +1,28 @@
 using System.Text.Json;
+using GameAnalytics.Contracts;
 
 namespace GameAnalytics.Cli.Simulation;
 
 /// <summary>One thing a player does: the original route that records it and the event type it lands as.</summary>
 internal sealed class Behaviour
 {
-    public static readonly Behaviour PurchaseSword = new(0, "purchase_a_sword", "purchase_sword");
-    public static readonly Behaviour JoinGuild = new(1, "join_guild", "join_guild");
-    public static readonly Behaviour SlayDragon = new(2, "slay_a_dragon", "slay_dragon");
-    public static readonly Behaviour CatchButterfly = new(3, "catch_a_butterfly", "catch_butterfly");
+    public static readonly Behaviour PurchaseSword = new(0, OriginalRoutes.PurchaseSword);
+    public static readonly Behaviour JoinGuild = new(1, OriginalRoutes.JoinGuild);
+    public static readonly Behaviour SlayDragon = new(2, OriginalRoutes.SlayDragon);
+    public static readonly Behaviour CatchButterfly = new(3, OriginalRoutes.CatchButterfly);
 
     // The original's "/" route: not part of its traffic, but a mix may ask for it.
-    public static readonly Behaviour Default = new(4, "default", "default", route: "");
+    public static readonly Behaviour Default = new(4, OriginalRoutes.Default);
 
     public static readonly IReadOnlyList<Behaviour> All = [PurchaseSword, JoinGuild, SlayDragon, CatchButterfly, Default];
 
-    private Behaviour(int index, string name, string eventType, string? route = null)
+    private Behaviour(int index, OriginalRoute route)
     {
         Index = index;
-        Name = name;
-        EventType = eventType;
-        Route = route ?? name;
-        EncodedEventType = JsonEncodedText.Encode(eventType);
+        Name = route.Name;
+        EventType = route.EventType;
+        Route = route.Path.TrimStart('/');
+        EncodedEventType = JsonEncodedText.Encode(route.EventType);
     }
 
     /// <summary>A dense index, so that counters per behaviour are arrays rather than dictionaries.</summary>

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using GameAnalytics.Contracts;
 
 namespace GameAnalytics.Cli.Simulation;
 
@@ -83,9 +84,9 @@ internal static class IngestAnswerReader
                 else if (reader.ValueTextEquals("status"u8))
                 {
                     reader.Read();
-                    outcome = reader.ValueTextEquals("accepted"u8) ? Outcome.Accepted
-                        : reader.ValueTextEquals("rejected"u8) ? Outcome.Rejected
-                        : reader.ValueTextEquals("failed"u8) ? Outcome.Failed
+                    outcome = reader.ValueTextEquals(EventStatus.Accepted) ? Outcome.Accepted
+                        : reader.ValueTextEquals(EventStatus.Rejected) ? Outcome.Rejected
+                        : reader.ValueTextEquals(EventStatus.Failed) ? Outcome.Failed
                         : null;
                 }
                 else if (reader.ValueTextEquals("reason"u8))

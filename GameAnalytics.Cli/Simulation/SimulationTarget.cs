@@ -1,3 +1,5 @@
+using GameAnalytics.Contracts;
+
 namespace GameAnalytics.Cli.Simulation;
 
 /// <summary>Where events go: the collector's addresses, and each simulated user's name as the original spelled it.</summary>
@@ -16,7 +18,7 @@ internal sealed class SimulationTarget
         Collector = collector;
         Domain = domain;
         _routes = Behaviour.All.Select(b => new Uri(root, b.Route)).ToArray();
-        EventsUri = new Uri(root, "v1/events");
+        EventsUri = new Uri(root, IngestRoutes.Events.TrimStart('/'));
         _names = new string?[Math.Min(users, CachedNames)];
     }
 

@@ -1,3 +1,4 @@
+using GameAnalytics.Contracts;
 using System.Collections.Frozen;
 
 namespace GameAnalytics.Events.Catalog;

@@ -1,3 +1,4 @@
+using GameAnalytics.Lake.Sql;
 using System.Text;
 using System.Text.RegularExpressions;
 using GameAnalytics.Query.Protocol;
@@ -134,7 +135,7 @@ internal static partial class CatalogStatements
         return text.ToString();
     }
 
-    private static string Quote(string name) => IdentifierPart().IsMatch(name) && name == name.ToLowerInvariant() ? name : $"\"{name.Replace("\"", "\"\"")}\"";
+    private static string Quote(string name) => IdentifierPart().IsMatch(name) && name == name.ToLowerInvariant() ? name : SqlText.Identifier(name);
 
     /// <summary>The parts of a qualified name: a quoted part as written, an unquoted one lower-cased, as Presto reads identifiers.</summary>
     private static List<string> Parts(string qualifiedName) =>

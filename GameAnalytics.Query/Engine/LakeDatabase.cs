@@ -1,6 +1,9 @@
 using DuckDB.NET.Data;
+using GameAnalytics.Lake;
+using GameAnalytics.Lake.Tables;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using GameAnalytics.Lake.Sql;
 
 namespace GameAnalytics.Query.Engine;
 
@@ -25,7 +28,7 @@ internal sealed partial class LakeDatabase : IDisposable
     private DateTime _refreshedAt;
     private IReadOnlyList<string> _names = [];
 
-    public LakeDatabase(LakeTables tables, IOptions<QueryOptions> options, ILogger<LakeDatabase> logger)
+    public LakeDatabase(LakeTables tables, IOptions<LakeOptions> lake, IOptions<QueryOptions> options, ILogger<LakeDatabase> logger)
     {
         _tables = tables;
         _logger = logger;
@@ -35,17 +38,18 @@ internal sealed partial class LakeDatabase : IDisposable
             ? Path.Combine(Path.GetTempPath(), "gameanalytics-query", Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture))
             : settings.TempDirectory);
         Directory.CreateDirectory(SpillDirectory);
-        Directory.CreateDirectory(tables.LakeRoot);
-        LakeRoot = Path.GetFullPath(tables.LakeRoot);
+        LakeRoot = Path.GetFullPath(lake.Value.Root);
+        // DuckDB's sandbox and the watcher need the folder before the first commit makes it.
+        Directory.CreateDirectory(LakeRoot);
 
         _root = new DuckDBConnection("DataSource=:memory:");
         _root.Open();
-        Execute($"set memory_limit = {LakeSession.Literal(settings.MemoryLimit)}");
+        Execute($"set memory_limit = {SqlText.Literal(settings.MemoryLimit)}");
         Execute($"set threads = {settings.Threads}");
-        Execute($"set temp_directory = {LakeSession.Literal(SpillDirectory)}");
-        Execute($"set max_temp_directory_size = {LakeSession.Literal(settings.MaxTempDirectorySize)}");
+        Execute($"set temp_directory = {SqlText.Literal(SpillDirectory)}");
+        Execute($"set max_temp_directory_size = {SqlText.Literal(settings.MaxTempDirectorySize)}");
         // This order matters: the allowed folder first, then no external access, then locking it all.
-        Execute($"set allowed_directories = [{LakeSession.Literal(LakeRoot)}]");
+        Execute($"set allowed_directories = [{SqlText.Literal(LakeRoot)}]");
         Execute("set enable_external_access = false");
         Execute("set autoinstall_known_extensions = false");
         Execute("set autoload_known_extensions = false");
@@ -57,9 +61,9 @@ internal sealed partial class LakeDatabase : IDisposable
         // kept between queries rather than read again by each.
         Execute("set global parquet_metadata_cache = true");
         Execute($"attach ':memory:' as {PrestoCatalog.Hive}");
-        Execute($"create schema {PrestoCatalog.Hive}.{LakeSession.Identifier(PrestoCatalog.Default)}");
+        Execute($"create schema {PrestoCatalog.Hive}.{SqlText.Identifier(PrestoCatalog.Default)}");
         // version() answers as Presto's does, where unqualified names resolve in hive.default.
-        Execute($"create macro {PrestoCatalog.Hive}.{LakeSession.Identifier(PrestoCatalog.Default)}.version() as '{LakeSession.PrestoVersion}'");
+        Execute($"create macro {PrestoCatalog.Hive}.{SqlText.Identifier(PrestoCatalog.Default)}.version() as '{LakeSession.PrestoVersion}'");
         Execute("set lock_configuration = true");
 
         _watcher = new FileSystemWatcher(LakeRoot) { IncludeSubdirectories = true, NotifyFilter = NotifyFilters.FileName | NotifyFilters.DirectoryName };
@@ -122,7 +126,7 @@ internal sealed partial class LakeDatabase : IDisposable
                         continue;
                     }
 
-                    var list = string.Join(", ", files.Select(LakeSession.Literal));
+                    var list = string.Join(", ", files.Select(SqlText.Literal));
                     Execute($"create or replace view {LakeSession.LakeTable(table)} as select * from read_parquet([{list}], hive_partitioning = true, union_by_name = true)");
                     _views[table] = files;
                     changed = true;

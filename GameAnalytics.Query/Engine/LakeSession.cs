@@ -1,5 +1,6 @@
 using DuckDB.NET.Data;
 using GameAnalytics.Query.Protocol;
+using GameAnalytics.Lake.Sql;
 
 namespace GameAnalytics.Query.Engine;
 
@@ -33,7 +34,7 @@ internal sealed class LakeSession : IDisposable
         var session = new LakeSession(connection, names);
         if (PrestoCatalog.IsLakeSchema(catalog ?? PrestoCatalog.Hive, schema ?? PrestoCatalog.Default))
         {
-            session.Execute($"use {PrestoCatalog.Hive}.{Identifier(PrestoCatalog.Default)}");
+            session.Execute($"use {PrestoCatalog.Hive}.{SqlText.Identifier(PrestoCatalog.Default)}");
         }
 
         // One snapshot of the catalog for the whole query: a view made again meanwhile does not change its columns
@@ -95,11 +96,7 @@ internal sealed class LakeSession : IDisposable
         }
     }
 
-    public static string Identifier(string name) => $"\"{name.Replace("\"", "\"\"")}\"";
-
-    public static string Literal(string text) => $"'{text.Replace("'", "''")}'";
-
-    public static string LakeTable(string table) => $"{PrestoCatalog.Hive}.{Identifier(PrestoCatalog.Default)}.{Identifier(table)}";
+    public static string LakeTable(string table) => $"{PrestoCatalog.Hive}.{SqlText.Identifier(PrestoCatalog.Default)}.{SqlText.Identifier(table)}";
 
     public void Execute(string sql)
     {

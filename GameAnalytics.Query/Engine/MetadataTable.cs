@@ -1,5 +1,6 @@
 using DuckDB.NET.Data;
 using GameAnalytics.Query.Protocol;
+using GameAnalytics.Lake.Sql;
 
 namespace GameAnalytics.Query.Engine;
 
@@ -102,8 +103,8 @@ internal sealed class MetadataTable
     /// <summary>Builds this table for one session: created, then filled with its rows.</summary>
     public void Create(LakeSession session, SqlDialect dialect)
     {
-        var target = $"{DuckDbCatalog}.{DuckDbSchema}.{LakeSession.Identifier(DuckDbName)}";
-        session.Execute($"create temp table {LakeSession.Identifier(DuckDbName)} ({string.Join(", ", Columns.Select(column => $"{LakeSession.Identifier(column.Name)} {column.Type.Name}"))})");
+        var target = $"{DuckDbCatalog}.{DuckDbSchema}.{SqlText.Identifier(DuckDbName)}";
+        session.Execute($"create temp table {SqlText.Identifier(DuckDbName)} ({string.Join(", ", Columns.Select(column => $"{SqlText.Identifier(column.Name)} {column.Type.Name}"))})");
 
         using var insert = session.Connection.CreateCommand();
         insert.CommandText = $"insert into {target} values ({string.Join(", ", Columns.Select(_ => "?"))})";

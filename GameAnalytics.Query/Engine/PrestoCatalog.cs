@@ -1,3 +1,6 @@
+using GameAnalytics.Contracts;
+using GameAnalytics.Lake.Tables;
+
 namespace GameAnalytics.Query.Engine;
 
 /// <summary>
@@ -6,14 +9,14 @@ namespace GameAnalytics.Query.Engine;
 /// </summary>
 internal static class PrestoCatalog
 {
-    public const string Hive = "hive";
-    public const string Default = "default";
+    public const string Hive = SqlCatalog.Catalog;
+    public const string Default = SqlCatalog.Schema;
     public const string InformationSchema = "information_schema";
     public const string System = "system";
     public const string Jdbc = "jdbc";
 
     /// <summary>The lake's Hive-style partition column, last in every table.</summary>
-    public const string PartitionColumn = "dt";
+    public const string PartitionColumn = LakeColumns.Partition;
 
     public static IReadOnlyList<string> Catalogs { get; } = [Hive, System];
 

@@ -42,10 +42,10 @@ internal sealed class QueryManager : IDisposable
         return query;
     }
 
-    /// <summary>A query its client polls: finding it counts as the client's sign of life.</summary>
+    /// <summary>A query its client polls: finding it counts as the client's sign of life. A cancelled query has no more answers.</summary>
     public TrackedQuery? Find(string id, string? slug = null)
     {
-        if (!_queries.TryGetValue(id, out var query) || (slug is not null && !CryptographicOperations.FixedTimeEquals(
+        if (!_queries.TryGetValue(id, out var query) || query.Canceled || (slug is not null && !CryptographicOperations.FixedTimeEquals(
                 System.Text.Encoding.ASCII.GetBytes(slug), System.Text.Encoding.ASCII.GetBytes(query.Slug))))
         {
             return null;
@@ -58,13 +58,18 @@ internal sealed class QueryManager : IDisposable
     /// <summary>A query, for its info: looking does not keep an abandoned query alive.</summary>
     public TrackedQuery? Peek(string id) => _queries.GetValueOrDefault(id);
 
+    /// <summary>
+    /// Cancels the query. Its info (<c>/v1/query/{id}</c>) stays, FAILED with USER_CANCELED, until it is swept like an
+    /// abandoned one, as Presto keeps it: a client can still read how its query ended.
+    /// </summary>
     public bool Cancel(string id)
     {
-        if (!_queries.TryRemove(id, out var query))
+        if (!_queries.TryGetValue(id, out var query) || query.Canceled)
         {
             return false;
         }
 
+        query.Canceled = true;
         query.Execution.Cancel();
         return true;
     }
@@ -99,6 +104,8 @@ internal sealed class TrackedQuery(QueryExecution execution, string slug)
     public string Slug { get; } = slug;
 
     public DateTimeOffset LastAccess { get; set; }
+
+    public bool Canceled { get; set; }
 
     public long NextToken { get; set; }
 

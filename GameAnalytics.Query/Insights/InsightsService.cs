@@ -1,17 +1,17 @@
 using DuckDB.NET.Data;
+using GameAnalytics.Lake.Insights;
+using GameAnalytics.Lake.Tables;
 using GameAnalytics.Query.Engine;
 
 namespace GameAnalytics.Query.Insights;
 
 /// <summary>
 /// Computes the insights in SQL over the lake, with the query service's own sandboxed engine, once per change of
-/// the lake: every page poll between two commits is answered from the last computation. Users are counted by
-/// <c>user_id</c>, which batch traffic from a game server carries; the host is one server's.
+/// the lake: every page poll between two commits is answered from the last computation. The questions are
+/// <see cref="InsightQueries"/>, which <c>gamectl insights</c> asks too.
 /// </summary>
 internal sealed class InsightsService(LakeDatabase database, LakeTables tables, TimeProvider clock)
 {
-    private static readonly string[] EventTables = ["sword_purchases", "join_guilds", "slay_dragons", "catch_butterflies", "default_hits"];
-
     private readonly Lock _cache = new();
     private (long Version, InsightsSummary Summary)? _computed;
 
@@ -37,19 +37,17 @@ internal sealed class InsightsService(LakeDatabase database, LakeTables tables, 
     private InsightsSummary Compute()
     {
         using var session = database.OpenSession();
-        var present = session.TableNames.ToHashSet();
-        var eventTables = EventTables.Where(present.Contains).ToList();
+        var questions = new InsightQueries(session.TableNames.ToHashSet());
         var connection = session.Connection;
-        if (eventTables.Count == 0)
+        if (questions.AllEvents is not { } allEvents)
         {
             return new InsightsSummary(new GuildShare(0, 0, 0), new PerUser(0, 0), [], [], new Freshness(null, null, null));
         }
 
-        var allEvents = string.Join(" union all ", eventTables.Select(table => $"select user_id, host, event_type, received_at from {table}"));
-        var users = Scalar<long>(connection, $"select count(distinct user_id) from ({allEvents})");
-        var joined = present.Contains("join_guilds") ? Scalar<long>(connection, "select count(distinct user_id) from join_guilds") : 0;
-        var catches = present.Contains("catch_butterflies") ? Scalar<double>(connection, "select coalesce(count(*) * 1.0 / nullif(count(distinct user_id), 0), 0) from catch_butterflies") : 0;
-        var slays = present.Contains("slay_dragons") ? Scalar<double>(connection, "select coalesce(count(*) * 1.0 / nullif(count(distinct user_id), 0), 0) from slay_dragons") : 0;
+        var users = Scalar<long>(connection, questions.Users);
+        var joined = Scalar<long>(connection, questions.GuildJoiners);
+        var catches = Scalar<double>(connection, questions.CatchesPerCatcher);
+        var slays = Scalar<double>(connection, questions.SlaysPerSlayer);
 
         // The last hour of data the lake has, so that a lake fed long ago still shows its traffic. Minutes come from
         // epoch arithmetic: date_trunc on a timestamp with time zone goes through DuckDB's ICU calendar, 15 times slower.
@@ -63,7 +61,11 @@ internal sealed class InsightsService(LakeDatabase database, LakeTables tables, 
             row => new TopUser(row.IsDBNull(0) ? "" : row.GetString(0), row.GetInt64(1)));
 
         var latest = DateTime.SpecifyKind(Scalar<DateTime>(connection, $"select max(received_at) from ({allEvents})"), DateTimeKind.Utc);
-        var landed = eventTables.SelectMany(tables.Files).Select(File.GetLastWriteTimeUtc).DefaultIfEmpty().Max();
+        var landed = questions.Tables
+            .SelectMany(table => TableSnapshot.Files(tables.Storage, table))
+            .Select(file => tables.Storage.Status(file)?.ModifiedAt.UtcDateTime ?? default)
+            .DefaultIfEmpty()
+            .Max();
         var share = users == 0 ? 0 : Math.Round(joined * 100.0 / users, 1);
         return new InsightsSummary(
             new GuildShare(joined, users, share),
@@ -73,8 +75,14 @@ internal sealed class InsightsService(LakeDatabase database, LakeTables tables, 
             new Freshness(latest, landed, null));
     }
 
-    private static T Scalar<T>(DuckDBConnection connection, string sql)
+    /// <summary>The answer, or 0 for a question whose table does not exist yet.</summary>
+    private static T Scalar<T>(DuckDBConnection connection, string? sql) where T : struct
     {
+        if (sql is null)
+        {
+            return default;
+        }
+
         using var command = connection.CreateCommand();
         command.CommandText = sql;
         return (T)Convert.ChangeType(command.ExecuteScalar()!, typeof(T));

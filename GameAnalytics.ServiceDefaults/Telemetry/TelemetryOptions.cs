@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace GameAnalytics.ServiceDefaults.Telemetry;
 
 /// <summary>How much of the traffic a service traces; metrics always count all of it.</summary>
@@ -12,6 +10,5 @@ public sealed class TelemetryOptions
     /// with a sampled trace context, and failed or rejected requests, are traced whatever the rate. Ten a second
     /// still show each click in the dashboard, which spends about a millisecond of CPU on each span it stores.
     /// </summary>
-    [Range(0, 1_000_000)]
     public double NewTracesPerSecond { get; set; } = 10;
 }

@@ -1,3 +1,4 @@
+using GameAnalytics.Lake.Tables;
 using GameAnalytics.Streaming.Diagnostics;
 using GameAnalytics.Streaming.Routing;
 using Microsoft.Extensions.Options;
@@ -22,7 +23,7 @@ internal sealed partial class CompactionService(
         using var timer = new PeriodicTimer(options.Value.Interval);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
-            foreach (var table in router.Tables.Append(TableRouter.RejectedTable))
+            foreach (var table in router.Tables.Append(TableNames.Rejected))
             {
                 try
                 {

@@ -1,8 +1,10 @@
-using GameAnalytics.Events.Lake;
 using System.Globalization;
 using DuckDB.NET.Data;
-using GameAnalytics.Streaming.Lake;
-using GameAnalytics.Streaming.Routing;
+using GameAnalytics.Lake.Compactions;
+using GameAnalytics.Lake.Storage;
+using GameAnalytics.Lake.Tables;
+using Microsoft.Extensions.Options;
+using static GameAnalytics.Lake.Sql.SqlText;
 
 namespace GameAnalytics.Streaming.Compaction;
 
@@ -11,11 +13,13 @@ namespace GameAnalytics.Streaming.Compaction;
 /// until its compaction record is written, which also hides the files it replaces: the one atomic switch.
 /// Replaced files are deleted only after a retention period, so queries already running still find them.
 /// </summary>
-internal sealed partial class LakeCompactor(string lakeRoot, CompactionOptions options, TimeProvider clock, ILogger<LakeCompactor> logger)
+internal sealed partial class LakeCompactor(ILakeStorage storage, IOptions<CompactionOptions> options, TimeProvider clock, ILogger<LakeCompactor> logger)
 {
     // DuckDB spills under the working directory otherwise: the project folder under `dotnet run`. One per process,
     // since DuckDB names its spill files alike in every process.
     private static readonly string SpillDirectory = Path.Combine(Path.GetTempPath(), $"gameanalytics-compaction-{Environment.ProcessId}");
+
+    private readonly CompactionOptions _options = options.Value;
 
     /// <summary>Test hook: called at each step of a compaction, to crash there.</summary>
     internal Action<CompactionStep>? OnStep { get; set; }
@@ -23,60 +27,50 @@ internal sealed partial class LakeCompactor(string lakeRoot, CompactionOptions o
     /// <returns>The compactions made, or null when another compactor holds the table.</returns>
     public IReadOnlyList<CompactionRecord>? Compact(string table)
     {
-        if (!Directory.Exists(Path.Combine(lakeRoot, table)))
+        if (!storage.ListDirectories(table).Any())
         {
             return [];
         }
 
-        var recordsDirectory = CompactionRecord.DirectoryOf(lakeRoot, table);
-        Directory.CreateDirectory(recordsDirectory);
-        FileStream tableLock;
-        try
-        {
-            // Released by the OS if this process dies.
-            tableLock = new FileStream(Path.Combine(recordsDirectory, ".lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-        }
-        catch (IOException)
+        using var tableLock = storage.TryLock(CompactionRecord.LockOf(table));
+        if (tableLock is null)
         {
             return null;
         }
 
-        using (tableLock)
+        var records = CompactionRecord.ReadAll(storage, table).ToList();
+        DeleteOrphans(table, records);
+        DeleteReplaced(records);
+
+        var made = new List<CompactionRecord>();
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        foreach (var group in Candidates(table, today))
         {
-            var records = CompactionRecord.ReadAll(lakeRoot, table).ToList();
-            DeleteOrphans(table, records);
-            DeleteReplaced(records);
-
-            var made = new List<CompactionRecord>();
-            var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-            foreach (var group in Candidates(table, today))
+            if (group.Files.Count >= _options.MinFiles || (group.Dt < today && group.Files.Count >= 2))
             {
-                if (group.Files.Count >= options.MinFiles || (group.Dt < today && group.Files.Count >= 2))
-                {
-                    made.Add(Merge(table, group.Dt, group.Files));
-                }
+                made.Add(Merge(table, group.Dt, group.Files));
             }
-
-            return made;
         }
+
+        return made;
     }
 
     /// <summary>Per partition, the visible small files in name order, cut into runs of about the target size.</summary>
     private IEnumerable<(DateOnly Dt, List<string> Files)> Candidates(string table, DateOnly today)
     {
-        var small = TableSnapshot.Files(lakeRoot, table)
-            .Select(path => new FileInfo(path))
-            .Where(file => file.Length < options.TargetFileBytes / 2);
-        foreach (var partition in small.GroupBy(file => ParseDt(file.Directory!.Name)))
+        var small = TableSnapshot.Files(storage, table)
+            .Select(path => new SizedFile(path, storage.Status(path)?.Length ?? 0))
+            .Where(file => file.Length < _options.TargetFileBytes / 2);
+        foreach (var partition in small.GroupBy(file => TableFiles.PartitionDate(DirectoryOf(file.Path))!.Value))
         {
             var run = new List<string>();
             long bytes = 0;
             var files = partition.Key < today ? partition.ToList() : WithoutOutgrown(partition.ToList());
-            foreach (var file in files.OrderBy(file => file.Name, StringComparer.Ordinal))
+            foreach (var file in files.OrderBy(file => file.Path, StringComparer.Ordinal))
             {
-                run.Add(file.FullName);
+                run.Add(file.Path);
                 bytes += file.Length;
-                if (bytes >= options.TargetFileBytes)
+                if (bytes >= _options.TargetFileBytes)
                 {
                     yield return (partition.Key, run);
                     run = [];
@@ -96,7 +90,7 @@ internal sealed partial class LakeCompactor(string lakeRoot, CompactionOptions o
     /// doubling sizes, each row rewritten a few times, instead of one file rewritten whole every interval to take in
     /// the last minute's rows.
     /// </summary>
-    private static List<FileInfo> WithoutOutgrown(List<FileInfo> files)
+    private static List<SizedFile> WithoutOutgrown(List<SizedFile> files)
     {
         files.Sort((a, b) => a.Length.CompareTo(b.Length));
         var rest = files.Sum(file => file.Length);
@@ -114,28 +108,31 @@ internal sealed partial class LakeCompactor(string lakeRoot, CompactionOptions o
     {
         OnStep?.Invoke(CompactionStep.BeforeMerge);
         var id = $"{clock.GetUtcNow():yyyyMMddHHmmssfff}-{Guid.NewGuid():N}"[..32];
-        var directory = Path.GetDirectoryName(inputs[0])!;
-        var output = Path.Combine(directory, $"{TableSnapshot.CompactedPrefix}{id}.parquet");
-        var temp = Path.Combine(directory, $".{Path.GetFileName(output)}.tmp");
+        var output = TableFiles.CompactedPath(DirectoryOf(inputs[0]), id);
+        var temp = $"{DirectoryOf(output)}/.{TableFiles.NameOf(output)}.tmp";
 
         using (var connection = new DuckDBConnection("DataSource=:memory:"))
         {
             connection.Open();
             using var command = connection.CreateCommand();
             // A background job: one core and a bounded memory (DuckDB spills the sort to disk past it), so landing goes on.
-            command.CommandText = $"set threads = 1; set memory_limit = '{options.MemoryLimit.Replace("'", "''")}'; set preserve_insertion_order = false; " +
-                $"set temp_directory = '{SpillDirectory.Replace("'", "''")}'";
+            command.CommandText = $"set threads = 1; set memory_limit = {Literal(_options.MemoryLimit)}; set preserve_insertion_order = false; " +
+                $"set temp_directory = {Literal(SpillDirectory)}";
             command.ExecuteNonQuery();
-            command.CommandText = MergeSql(table, inputs, temp);
+            command.CommandText = MergeSql(table, inputs.Select(storage.EnginePath), storage.EnginePath(temp));
             command.ExecuteNonQuery();
         }
 
         OnStep?.Invoke(CompactionStep.AfterMerge);
-        File.Move(temp, output);
+        if (!storage.TryRenameNoReplace(temp, output))
+        {
+            throw new IOException($"The compaction output {output} already exists.");
+        }
+
         OnStep?.Invoke(CompactionStep.AfterRename);
 
-        var record = new CompactionRecord(id, table, dt, inputs.Select(Relative).ToList(), Relative(output), clock.GetUtcNow());
-        record.Write(lakeRoot);
+        var record = new CompactionRecord(id, table, dt, inputs, output, clock.GetUtcNow());
+        record.Write(storage);
         OnStep?.Invoke(CompactionStep.AfterRecord);
         LogCompacted(table, dt.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), inputs.Count, record.Added);
         return record;
@@ -148,32 +145,25 @@ internal sealed partial class LakeCompactor(string lakeRoot, CompactionOptions o
     /// </summary>
     private static string MergeSql(string table, IEnumerable<string> inputs, string output)
     {
-        var files = string.Join(", ", inputs.Select(Quote));
-        var select = table == TableRouter.RejectedTable
+        var files = string.Join(", ", inputs.Select(Literal));
+        var select = table == TableNames.Rejected
             ? $"select * from read_parquet([{files}], hive_partitioning = false, union_by_name = true) order by rejected_at"
             : $"select * from read_parquet([{files}], hive_partitioning = false, union_by_name = true) " +
               "qualify row_number() over (partition by event_id order by received_at, kafka_partition, kafka_offset) = 1 order by received_at";
-        return $"copy ({select}) to {Quote(output)} (format parquet, compression snappy, row_group_size 1000000)";
+        return $"copy ({select}) to {Literal(output)} (format parquet, compression snappy, row_group_size 1000000)";
     }
 
     /// <summary>Outputs of compactions that crashed before their record: never visible, safe to delete under the lock.</summary>
     private void DeleteOrphans(string table, List<CompactionRecord> records)
     {
         var added = records.Select(record => record.Added).ToHashSet(StringComparer.Ordinal);
-        var tableDirectory = Path.Combine(lakeRoot, table);
-        if (!Directory.Exists(tableDirectory))
+        foreach (var partition in storage.ListDirectories(table).Where(directory => TableFiles.PartitionDate(directory) is not null))
         {
-            return;
-        }
-
-        foreach (var partition in Directory.EnumerateDirectories(tableDirectory, "dt=*"))
-        {
-            foreach (var file in Directory.EnumerateFiles(partition, $"{TableSnapshot.CompactedPrefix}*.parquet")
-                         .Concat(Directory.EnumerateFiles(partition, $".{TableSnapshot.CompactedPrefix}*.tmp")))
+            foreach (var file in storage.ListFiles(partition, recursive: false))
             {
-                if (!added.Contains(Relative(file)))
+                if ((TableFiles.IsCompacted(file) || TableFiles.IsStagedCompacted(file)) && !added.Contains(file))
                 {
-                    File.Delete(file);
+                    storage.Delete(file);
                 }
             }
         }
@@ -181,22 +171,19 @@ internal sealed partial class LakeCompactor(string lakeRoot, CompactionOptions o
 
     private void DeleteReplaced(List<CompactionRecord> records)
     {
-        var cutoff = clock.GetUtcNow() - options.RetainReplacedFiles;
+        var cutoff = clock.GetUtcNow() - _options.RetainReplacedFiles;
         foreach (var record in records.Where(record => record.CommittedAt <= cutoff))
         {
-            foreach (var relative in record.Removed)
+            foreach (var path in record.Removed)
             {
-                File.Delete(Path.Combine(lakeRoot, relative));
+                storage.Delete(path);
             }
         }
     }
 
-    private string Relative(string path) => Path.GetRelativePath(lakeRoot, path).Replace('\\', '/');
+    private static string DirectoryOf(string path) => path[..path.LastIndexOf('/')];
 
-    private static DateOnly ParseDt(string directoryName) =>
-        DateOnly.ParseExact(directoryName["dt=".Length..], "yyyy-MM-dd", CultureInfo.InvariantCulture);
-
-    private static string Quote(string path) => $"'{path.Replace("'", "''")}'";
+    private sealed record SizedFile(string Path, long Length);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Compacted {Count} files of {Table} dt={Dt} into {File}")]
     private partial void LogCompacted(string table, string dt, int count, string file);

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using GameAnalytics.Streaming.Routing;
+using GameAnalytics.Streaming.Landing;
 
 namespace GameAnalytics.Streaming.Consuming;
 

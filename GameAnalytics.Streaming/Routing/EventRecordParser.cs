@@ -1,9 +1,10 @@
+using GameAnalytics.Lake.Tables;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Confluent.Kafka;
 using GameAnalytics.Events.Envelope;
-using GameAnalytics.Streaming.Lake;
+using GameAnalytics.Streaming.Landing;
 
 namespace GameAnalytics.Streaming.Routing;
 
@@ -75,7 +76,7 @@ internal sealed class EventRecordParser(TableRouter router, TimeProvider clock)
     };
 
     private ParsedRecord Reject(ConsumeResult<string, byte[]> record, byte[] bytes, string? text, string reason) =>
-        new(TableRouter.RejectedTable, null, new RejectedRecord(
+        new(TableNames.Rejected, null, new RejectedRecord(
             text,
             bytes,
             reason,
@@ -102,6 +103,3 @@ internal sealed class EventRecordParser(TableRouter router, TimeProvider clock)
     private static string FormatKafkaTimestamp(Timestamp timestamp) =>
         timestamp.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.fff", CultureInfo.InvariantCulture);
 }
-
-/// <summary>Either <see cref="Event"/> or <see cref="Rejected"/> is set; <see cref="Table"/> is where it lands.</summary>
-internal sealed record ParsedRecord(string Table, LandedEvent? Event, RejectedRecord? Rejected);

@@ -1,22 +1,12 @@
 using System.Collections.Frozen;
 using GameAnalytics.Events.Catalog;
+using GameAnalytics.Lake.Tables;
 
 namespace GameAnalytics.Streaming.Routing;
 
-/// <summary>Which table each event type lands in; the original design's names by default.</summary>
+/// <summary>Which table each event type lands in: <c>Streaming:Tables</c>, else the lake's default for the type.</summary>
 public sealed class TableRouter
 {
-    public const string RejectedTable = "rejected_events";
-
-    public static IReadOnlyDictionary<string, string> DefaultTables { get; } = new Dictionary<string, string>
-    {
-        [EventTypes.PurchaseSword] = "sword_purchases",
-        [EventTypes.JoinGuild] = "join_guilds",
-        [EventTypes.SlayDragon] = "slay_dragons",
-        [EventTypes.CatchButterfly] = "catch_butterflies",
-        [EventTypes.Default] = "default_hits",
-    };
-
     private readonly FrozenDictionary<string, string> _tables;
 
     public TableRouter(EventCatalog catalog, IReadOnlyDictionary<string, string> configured)
@@ -24,21 +14,19 @@ public sealed class TableRouter
         var tables = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var type in catalog.Names)
         {
-            tables[type] = configured.TryGetValue(type, out var table) ? table
-                : DefaultTables.TryGetValue(type, out var original) ? original
-                : type;
+            tables[type] = configured.TryGetValue(type, out var table) ? table : TableNames.For(type);
         }
 
-        var invalid = tables.Values.Where(table => !EventCatalog.IsValidName(table) || table == RejectedTable).Distinct().ToArray();
+        var invalid = tables.Values.Where(table => !EventCatalog.IsValidName(table) || table == TableNames.Rejected).Distinct().ToArray();
         if (invalid.Length > 0)
         {
-            throw new ArgumentException($"Table names must be lower snake case and not '{RejectedTable}': {string.Join(", ", invalid)}");
+            throw new ArgumentException($"Table names must be lower snake case and not '{TableNames.Rejected}': {string.Join(", ", invalid)}");
         }
 
         _tables = tables.ToFrozenDictionary(StringComparer.Ordinal);
     }
 
-    /// <summary>Every event table, without <see cref="RejectedTable"/>.</summary>
+    /// <summary>Every event table, without <see cref="TableNames.Rejected"/>.</summary>
     public IEnumerable<string> Tables => _tables.Values.Distinct();
 
     public bool TryRoute(string eventType, out string table) => _tables.TryGetValue(eventType, out table!);

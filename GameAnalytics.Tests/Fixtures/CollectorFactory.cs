@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using GameAnalytics.Api.Apis;
+using GameAnalytics.Api.Collector;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,7 +15,7 @@ namespace GameAnalytics.Tests.Fixtures;
 public sealed class CollectorFactory(
     string bootstrapServers,
     IReadOnlyDictionary<string, string?>? settings = null,
-    Action<IServiceCollection>? configureServices = null) : WebApplicationFactory<IngestResponse>
+    Action<IServiceCollection>? configureServices = null) : WebApplicationFactory<CollectorOptions>
 {
     public List<Activity> Spans { get; } = [];
 

@@ -1,6 +1,7 @@
-using GameAnalytics.Events.Lake;
+using GameAnalytics.Lake.Storage;
+using GameAnalytics.Lake.Tables;
 using DuckDB.NET.Data;
-using GameAnalytics.Streaming.Lake;
+using GameAnalytics.Streaming.Landing;
 
 namespace GameAnalytics.Tests.Fixtures;
 
@@ -19,9 +20,9 @@ public sealed class LakeQuery : IDisposable
 
     /// <summary><c>read_parquet</c> over a snapshot of the table's files, with <c>dt</c> from the folder names.</summary>
     public string Table(string table) =>
-        $"read_parquet([{string.Join(", ", TableSnapshot.Files(_lakeRoot, table).Select(file => $"'{file}'"))}], hive_partitioning = true)";
+        $"read_parquet([{string.Join(", ", new LakeTables(new LocalLakeStorage(_lakeRoot)).Files(table).Select(file => $"'{file}'"))}], hive_partitioning = true)";
 
-    public bool HasFiles(string table) => TableSnapshot.Files(_lakeRoot, table).Count > 0;
+    public bool HasFiles(string table) => new LakeTables(new LocalLakeStorage(_lakeRoot)).Files(table).Count > 0;
 
     public T Scalar<T>(string sql)
     {

@@ -1,5 +1,6 @@
-using GameAnalytics.Streaming.Lake;
-using GameAnalytics.Streaming.Lake.Storage;
+using GameAnalytics.Lake.Storage;
+using GameAnalytics.Lake.Tables;
+using GameAnalytics.Streaming.Landing;
 
 namespace GameAnalytics.Tests.Fixtures;
 
@@ -10,12 +11,18 @@ public static class LandedEvents
         new($$"""{"event_type":"{{eventType}}","host":"{{host}}"}""", receivedAt.ToString("yyyy-MM-dd HH:mm:ss.fff"), "*/*", host, "ApacheBench/2.3",
             eventType, eventId ?? Guid.CreateVersion7().ToString(), host, receivedAt, null, null, 0, offset);
 
-    /// <summary>Writes the rows as one committed-looking file of partition 0 and returns its path.</summary>
+    /// <summary>
+    /// Writes the rows as one committed-looking file of partition 0 and returns its path. The file appears whole, as
+    /// the committer's do: written under a staged name, then renamed.
+    /// </summary>
     internal static string Write(string lakeRoot, string table, long sequence, IReadOnlyList<LandedEvent> rows)
     {
         var first = rows.Count == 0 ? 0 : rows[0].KafkaOffset;
         var path = TableFiles.RelativePath(table, DateOnly.FromDateTime(rows[0].ReceivedAt), 0, sequence, first, first + rows.Count - 1);
-        new LocalLakeStorage(lakeRoot).Write(path, stream => new ParquetTableWriter().WriteEvents(stream, rows));
+        var storage = new LocalLakeStorage(lakeRoot);
+        var staged = TableFiles.TempPath(path, "fixture");
+        storage.Write(staged, stream => new ParquetTableWriter().WriteEvents(stream, rows));
+        storage.Rename(staged, path);
         return Path.Combine(lakeRoot, path);
     }
 }

@@ -1,4 +1,4 @@
-using GameAnalytics.Streaming.Lake;
+using GameAnalytics.Streaming.Landing;
 
 namespace GameAnalytics.Tests.Fixtures;
 

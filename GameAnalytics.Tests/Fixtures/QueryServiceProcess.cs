@@ -36,7 +36,7 @@ public class QueryServiceProcess : IAsyncLifetime
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            Environment = { ["Query__LakeRoot"] = _lake.Root, ["ASPNETCORE_ENVIRONMENT"] = "Production" },
+            Environment = { ["Lake__Root"] = _lake.Root, ["ASPNETCORE_ENVIRONMENT"] = "Production" },
         };
         foreach (var (name, value) in _settings)
         {

@@ -1,7 +1,7 @@
 using System.Text;
 using Confluent.Kafka;
 using GameAnalytics.Events.Envelope;
-using GameAnalytics.Streaming.Lake;
+using GameAnalytics.Streaming.Landing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

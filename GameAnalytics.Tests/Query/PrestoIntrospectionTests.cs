@@ -18,7 +18,7 @@ public sealed class PrestoIntrospectionTests : IClassFixture<OriginalTrafficLake
 
     public PrestoIntrospectionTests(OriginalTrafficLake lake)
     {
-        _service = new WebApplicationFactory<QueryResults>().WithWebHostBuilder(builder => builder.UseSetting("Query:LakeRoot", lake.Root));
+        _service = new WebApplicationFactory<QueryResults>().WithWebHostBuilder(builder => builder.UseSetting("Lake:Root", lake.Root));
         _client = _service.CreateClient();
     }
 

@@ -18,7 +18,7 @@ public sealed class PrestoProtocolTests : IClassFixture<OriginalTrafficLake>, ID
     {
         _service = new WebApplicationFactory<QueryResults>().WithWebHostBuilder(builder =>
         {
-            builder.UseSetting("Query:LakeRoot", lake.Root);
+            builder.UseSetting("Lake:Root", lake.Root);
             builder.UseSetting("Query:PageRows", "50");
         });
         _client = _service.CreateClient();

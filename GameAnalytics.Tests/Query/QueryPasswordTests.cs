@@ -91,7 +91,7 @@ public sealed class QueryPasswordTests(PasswordQueryServiceProcess service) : IC
     {
         using var factory = new WebApplicationFactory<QueryResults>().WithWebHostBuilder(builder =>
         {
-            builder.UseSetting("Query:LakeRoot", Path.GetTempPath());
+            builder.UseSetting("Lake:Root", Path.GetTempPath());
             builder.UseSetting("Query:Users", $"analyst:{PasswordHash.Create("x", iterations: 1000)}");
         });
         using var http = factory.CreateClient();

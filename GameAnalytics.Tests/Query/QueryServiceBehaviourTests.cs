@@ -261,7 +261,7 @@ public sealed class QueryServiceBehaviourTests : IDisposable
     private WebApplicationFactory<QueryResults> Service(params (string Key, string Value)[] settings) =>
         new WebApplicationFactory<QueryResults>().WithWebHostBuilder(builder =>
         {
-            builder.UseSetting("Query:LakeRoot", _lake.Path);
+            builder.UseSetting("Lake:Root", _lake.Path);
             foreach (var (key, value) in settings)
             {
                 builder.UseSetting(key, value);

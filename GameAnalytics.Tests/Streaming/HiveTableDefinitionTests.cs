@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using GameAnalytics.Streaming.Lake.Hive;
+using GameAnalytics.Streaming.Hive;
 using GameAnalytics.Tests.Fixtures;
 
 namespace GameAnalytics.Tests.Streaming;

@@ -1,9 +1,11 @@
 using GameAnalytics.Streaming.Compaction;
-using GameAnalytics.Streaming.Lake;
-using GameAnalytics.Streaming.Lake.Storage;
+using GameAnalytics.Streaming.Landing;
+using GameAnalytics.Lake.Commits;
+using GameAnalytics.Lake.Storage;
 using GameAnalytics.Streaming.Routing;
 using GameAnalytics.Tests.Fixtures;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
 namespace GameAnalytics.Tests.Streaming;
@@ -106,7 +108,7 @@ public sealed class LakeCommitterTests : IDisposable
         }
 
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        var compactor = new LakeCompactor(_lake.Path, new CompactionOptions(), clock, NullLogger<LakeCompactor>.Instance);
+        var compactor = new LakeCompactor(new LocalLakeStorage(_lake.Path), Options.Create(new CompactionOptions()), clock, NullLogger<LakeCompactor>.Instance);
         compactor.Compact("sword_purchases");
         clock.Advance(TimeSpan.FromHours(1));
         compactor.Compact("sword_purchases");

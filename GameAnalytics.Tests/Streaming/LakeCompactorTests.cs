@@ -1,9 +1,11 @@
-using GameAnalytics.Events.Lake;
+using GameAnalytics.Lake.Storage;
+using GameAnalytics.Lake.Tables;
 using GameAnalytics.Streaming.Compaction;
-using GameAnalytics.Streaming.Lake;
+using GameAnalytics.Streaming.Landing;
 using GameAnalytics.Streaming.Routing;
 using GameAnalytics.Tests.Fixtures;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
 namespace GameAnalytics.Tests.Streaming;
@@ -27,7 +29,7 @@ public sealed class LakeCompactorTests : IDisposable
 
         var compaction = Assert.Single(made!);
         Assert.Equal(12, compaction.Removed.Count);
-        Assert.Single(TableSnapshot.Files(_lake.Path, "sword_purchases"));
+        Assert.Single(TableSnapshot.Files(new LocalLakeStorage(_lake.Path), "sword_purchases"));
         var after = lake.Rows($"select event_id, received_at, host, \"user-agent\", dt from {lake.Table("sword_purchases")} order by event_id");
         Assert.Equal(before, after);
         Assert.Equal(600L, lake.Scalar<long>($"select count(*) from {lake.Table("sword_purchases")} where received_at >= TIMESTAMPTZ '2026-11-29 00:00:00+00'"));
@@ -41,7 +43,7 @@ public sealed class LakeCompactorTests : IDisposable
 
         _clock.Advance(TimeSpan.FromDays(1));
         Assert.Single(NewCompactor().Compact("sword_purchases")!);
-        Assert.Single(TableSnapshot.Files(_lake.Path, "sword_purchases"));
+        Assert.Single(TableSnapshot.Files(new LocalLakeStorage(_lake.Path), "sword_purchases"));
     }
 
     [Fact]
@@ -55,13 +57,13 @@ public sealed class LakeCompactorTests : IDisposable
 
         Assert.Equal(10, made.Removed.Count);
         Assert.DoesNotContain(large, made.Removed);
-        Assert.Equal(2, TableSnapshot.Files(_lake.Path, "sword_purchases").Count);
+        Assert.Equal(2, TableSnapshot.Files(new LocalLakeStorage(_lake.Path), "sword_purchases").Count);
         using var lake = new LakeQuery(_lake.Path);
         Assert.Equal(_landed.Order(), lake.EventIds("sword_purchases").Order());
 
         _clock.Advance(TimeSpan.FromDays(1));
         Assert.Contains(large, Assert.Single(NewCompactor().Compact("sword_purchases")!).Removed);
-        Assert.Single(TableSnapshot.Files(_lake.Path, "sword_purchases"));
+        Assert.Single(TableSnapshot.Files(new LocalLakeStorage(_lake.Path), "sword_purchases"));
         Assert.Equal(_landed.Order(), lake.EventIds("sword_purchases").Order());
     }
 
@@ -104,38 +106,68 @@ public sealed class LakeCompactorTests : IDisposable
         NewCompactor().Compact("sword_purchases");
 
         Assert.Equal(_landed.Order(), lake.EventIds("sword_purchases").Order());
-        Assert.Single(TableSnapshot.Files(_lake.Path, "sword_purchases"));
+        Assert.Single(TableSnapshot.Files(new LocalLakeStorage(_lake.Path), "sword_purchases"));
         Assert.Empty(Directory.EnumerateFiles(_lake.Path, "*.tmp", SearchOption.AllDirectories));
     }
 
     [Fact]
     public async Task Readers_see_every_row_exactly_once_while_compaction_runs()
     {
-        Land(batches: 40, perBatch: 25);
-        using var stop = new CancellationTokenSource();
+        const int Compactions = 4;
+        Land(batches: 10, perBatch: 25);
+        var landed = _landed.Count;
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+
+        // Rows keep landing while compactions run: each read must hold every row landed before it, and none twice.
         var reader = Task.Run(() =>
         {
             using var lake = new LakeQuery(_lake.Path);
             var reads = 0;
             while (!stop.IsCancellationRequested)
             {
-                Assert.Equal(1000L, lake.Scalar<long>($"select count(*) from {lake.Table("sword_purchases")}"));
+                var before = Volatile.Read(ref landed);
+                var counts = lake.Rows($"select count(*), count(distinct event_id) from {lake.Table("sword_purchases")}")[0];
+                var after = Volatile.Read(ref landed);
+                Assert.Equal(counts[1], counts[0]);
+                Assert.InRange((long)counts[0]!, before, after);
                 reads++;
             }
 
             return reads;
         });
+        var lander = Task.Run(() =>
+        {
+            var sequence = 1000;
+            while (!stop.IsCancellationRequested)
+            {
+                var ids = Enumerable.Range(0, 25).Select(_ => Guid.CreateVersion7().ToString()).ToList();
+                Write(sequence++, ids);
+                lock (_landed)
+                {
+                    _landed.AddRange(ids);
+                }
+
+                Interlocked.Add(ref landed, ids.Count);
+                Thread.Sleep(5);
+            }
+        });
 
         var compactor = NewCompactor();
-        for (var round = 0; round < 3; round++)
+        var made = 0;
+        while (made < Compactions && !stop.IsCancellationRequested)
         {
-            compactor.Compact("sword_purchases");
-            Land(batches: 0, perBatch: 0);
+            made += compactor.Compact("sword_purchases")?.Count ?? 0;
         }
 
-        await Task.Delay(200);
-        stop.Cancel();
-        Assert.True(await reader > 0);
+        // A few more reads after the last switch, then stop.
+        await Task.Delay(300);
+        await stop.CancelAsync();
+        await lander;
+        Assert.Equal(Compactions, made);
+        Assert.True(await reader > Compactions);
+
+        using var final = new LakeQuery(_lake.Path);
+        Assert.Equal(_landed.Order(), final.EventIds("sword_purchases").Order());
     }
 
     [Fact]
@@ -152,7 +184,7 @@ public sealed class LakeCompactorTests : IDisposable
     }
 
     private LakeCompactor NewCompactor() =>
-        new(_lake.Path, new CompactionOptions(), _clock, NullLogger<LakeCompactor>.Instance);
+        new(new LocalLakeStorage(_lake.Path), Options.Create(new CompactionOptions()), _clock, NullLogger<LakeCompactor>.Instance);
 
     private void Land(int batches, int perBatch)
     {

@@ -1,5 +1,5 @@
 using GameAnalytics.DevBroker.Broker;
-using GameAnalytics.Streaming.Lake;
+using GameAnalytics.Streaming.Landing;
 using GameAnalytics.Tests.Fixtures;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;

@@ -36,7 +36,55 @@ public sealed class StreamingProcessKillTests(DevBrokerFixture kafka) : IDisposa
         Assert.Equal(sent.Select(id => id.ToString()).Order(), lake.EventIds("sword_purchases").Order());
     }
 
-    private Process StartProcess()
+    [Fact]
+    public async Task Of_two_instances_one_killed_mid_batch_the_other_lands_every_event_exactly_once()
+    {
+        const string group = "tests-kill-shared";
+        using var lake = new LakeQuery(_lake.Path);
+        // Many players, so that every partition has events; the first of each makes the topic before the instances start.
+        var sent = new List<Guid>();
+        for (var player = 0; player < 24; player++)
+        {
+            sent.AddRange(await StreamingHost.ProduceAsync(kafka.BootstrapServers, _topic, 1, user: $"player{player}"));
+        }
+
+        var survivorLog = new StringWriter();
+        var doomedLog = new StringWriter();
+        using var survivor = StartProcess(group, survivorLog);
+        using var doomed = StartProcess(group, doomedLog);
+        bool Owns(StringWriter log) { lock (log) { return log.ToString().Contains("assigned: resuming"); } }
+        await StreamingHost.WaitUntilAsync(() => Owns(survivorLog) && Owns(doomedLog), "both instances own partitions");
+
+        // While events keep coming, one instance dies between two of its commits, and events go on arriving for its partitions.
+        using var stopProducing = new CancellationTokenSource();
+        var producing = Task.Run(async () =>
+        {
+            var ids = new List<Guid>();
+            for (var round = 0; !stopProducing.IsCancellationRequested; round++)
+            {
+                ids.AddRange(await StreamingHost.ProduceAsync(kafka.BootstrapServers, _topic, 50, user: $"player{round % 24}"));
+            }
+
+            return ids;
+        });
+        await StreamingHost.WaitUntilAsync(() => doomed.HasExited || lake.EventIds("sword_purchases").Count > 1000, "the instances land");
+        Assert.False(doomed.HasExited, "the streaming process exited on its own");
+        doomed.Kill();
+        await doomed.WaitForExitAsync();
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        await stopProducing.CancelAsync();
+        sent.AddRange(await producing);
+        Assert.True(lake.EventIds("sword_purchases").Count < sent.Count, "the dead instance's partitions had nothing left to land");
+
+        // The survivor takes the dead one's partitions after the session timeout and resumes them from the lake.
+        await StreamingHost.WaitUntilAsync(() => lake.EventIds("sword_purchases").Count >= sent.Count, "every event lands after the kill", TimeSpan.FromSeconds(90));
+        await Task.Delay(1000);
+        survivor.Kill();
+
+        Assert.Equal(sent.Select(id => id.ToString()).Order(), lake.EventIds("sword_purchases").Order());
+    }
+
+    private Process StartProcess(string group = "tests-kill", StringWriter? log = null)
     {
         var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "GameAnalytics.Streaming.dll")])
         {
@@ -48,14 +96,23 @@ public sealed class StreamingProcessKillTests(DevBrokerFixture kafka) : IDisposa
                 ["ASPNETCORE_URLS"] = "http://127.0.0.1:0",
                 ["ConnectionStrings__kafka"] = kafka.BootstrapServers,
                 ["Streaming__Topic"] = _topic,
-                ["Streaming__GroupId"] = "tests-kill",
+                ["Streaming__GroupId"] = group,
                 ["Streaming__FlushEvents"] = "500",
                 ["Streaming__FlushInterval"] = "00:00:00.100",
                 ["Lake__Root"] = _lake.Path,
             },
         };
         var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
+        process.OutputDataReceived += (_, line) =>
+        {
+            if (log is not null && line.Data is not null)
+            {
+                lock (log)
+                {
+                    log.WriteLine(line.Data);
+                }
+            }
+        };
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();

@@ -1,0 +1,45 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using GameAnalytics.Lake.Storage;
+using GameAnalytics.Lake.Tables;
+
+namespace GameAnalytics.Lake.Compactions;
+
+/// <summary>
+/// One compaction of a table partition: the file that replaces the others. Writing this record is the
+/// switch from the old set of files to the new one, for every reader that takes a <see cref="TableSnapshot"/>.
+/// Records live in <c>&lt;table&gt;/_compactions/</c>, hidden from the engines.
+/// </summary>
+public sealed record CompactionRecord(string Id, string Table, DateOnly Dt, IReadOnlyList<string> Removed, string Added, DateTimeOffset CommittedAt)
+{
+    public static string DirectoryOf(string table) => $"{table}/_compactions";
+
+    /// <summary>The lock a compactor of the table holds.</summary>
+    public static string LockOf(string table) => $"{DirectoryOf(table)}/.lock";
+
+    public static IEnumerable<CompactionRecord> ReadAll(ILakeStorage storage, string table)
+    {
+        foreach (var path in storage.ListFiles(DirectoryOf(table), recursive: false).Where(path => path.EndsWith(".json", StringComparison.Ordinal)))
+        {
+            using var stream = storage.OpenRead(path);
+            yield return JsonSerializer.Deserialize(stream, CompactionRecordJsonContext.Default.CompactionRecord)
+                ?? throw new InvalidDataException($"The compaction record {path} is empty.");
+        }
+    }
+
+    /// <summary>Writes the record under a temporary name and renames it into place: all or nothing.</summary>
+    public void Write(ILakeStorage storage)
+    {
+        var temp = $"{DirectoryOf(Table)}/.{Id}.json.tmp";
+        storage.Write(temp, stream => JsonSerializer.Serialize(stream, this, CompactionRecordJsonContext.Default.CompactionRecord));
+        if (!storage.TryRenameNoReplace(temp, $"{DirectoryOf(Table)}/{Id}.json"))
+        {
+            storage.Delete(temp);
+            throw new IOException($"A compaction record {Id} of {Table} already exists.");
+        }
+    }
+}
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, WriteIndented = true)]
+[JsonSerializable(typeof(CompactionRecord))]
+internal sealed partial class CompactionRecordJsonContext : JsonSerializerContext;

@@ -1,0 +1,69 @@
+using System.Globalization;
+
+namespace GameAnalytics.Lake.Tables;
+
+/// <summary>
+/// The lake's layout: <c>&lt;table&gt;/dt=YYYY-MM-DD/&lt;file&gt;.parquet</c>, paths relative to the lake's root with
+/// forward slashes. A landed batch's file is <c>p&lt;partition&gt;-&lt;sequence&gt;-&lt;first&gt;-&lt;last&gt;.parquet</c>, a
+/// compaction's <c>c-&lt;id&gt;.parquet</c>. Names that start with <c>.</c> or <c>_</c> are hidden from every engine, as Hive's are.
+/// </summary>
+public static class TableFiles
+{
+    /// <summary>Compaction outputs are named <c>c-&lt;id&gt;.parquet</c>.</summary>
+    public const string CompactedPrefix = "c-";
+
+    private const string PartitionPrefix = "dt=";
+
+    /// <summary>A folder or file name that Hive, Presto, Spark and DuckDB's hive partitioning all skip.</summary>
+    public static bool IsHidden(string name) => name.StartsWith('.') || name.StartsWith('_');
+
+    /// <summary>The name of a path's last part.</summary>
+    public static string NameOf(string path) => path[(path.LastIndexOf('/') + 1)..];
+
+    public static string PartitionDirectory(string table, DateOnly dt) =>
+        string.Create(CultureInfo.InvariantCulture, $"{table}/{PartitionPrefix}{dt:yyyy-MM-dd}");
+
+    /// <summary>The date of a partition folder (<c>dt=YYYY-MM-DD</c>), or null for any other folder.</summary>
+    public static DateOnly? PartitionDate(string directory) =>
+        NameOf(directory) is var name && name.StartsWith(PartitionPrefix, StringComparison.Ordinal)
+            && DateOnly.TryParseExact(name[PartitionPrefix.Length..], "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var dt)
+            ? dt
+            : null;
+
+    /// <summary>Where a landed batch's rows of one table and day go, as the commit record stores it.</summary>
+    public static string RelativePath(string table, DateOnly dt, int partition, long sequence, long firstOffset, long lastOffset) =>
+        string.Create(CultureInfo.InvariantCulture, $"{PartitionDirectory(table, dt)}/p{partition:D3}-{sequence:D12}-{firstOffset}-{lastOffset}.parquet");
+
+    public static string CompactedPath(string partitionDirectory, string id) => $"{partitionDirectory}/{CompactedPrefix}{id}.parquet";
+
+    public static bool IsCompacted(string path) => NameOf(path).StartsWith(CompactedPrefix, StringComparison.Ordinal);
+
+    /// <summary>A compaction output while it is written, hidden: <c>.c-&lt;id&gt;.parquet.tmp</c>.</summary>
+    public static bool IsStagedCompacted(string path) =>
+        NameOf(path) is var name && name.StartsWith("." + CompactedPrefix, StringComparison.Ordinal) && name.EndsWith(".tmp", StringComparison.Ordinal);
+
+    /// <summary>A visible Parquet file of a table.</summary>
+    public static bool IsTableFile(string path) =>
+        NameOf(path) is var name && !IsHidden(name) && name.EndsWith(".parquet", StringComparison.Ordinal);
+
+    /// <summary>
+    /// The in-progress name beside the final one: a leading dot hides it from every lake reader, and the writer's
+    /// staging token keeps two writers of the same batch from touching each other's files.
+    /// </summary>
+    public static string TempPath(string path, string stagingToken)
+    {
+        var slash = path.LastIndexOf('/');
+        return $"{path[..(slash + 1)]}.{path[(slash + 1)..]}.{stagingToken}.tmp";
+    }
+
+    /// <summary>The Kafka partition of a staged table file, or null for any other file (commit records' temps live elsewhere).</summary>
+    public static int? TempPartition(string path)
+    {
+        var name = NameOf(path).AsSpan();
+        var dash = name.IndexOf('-');
+        return name.StartsWith(".p") && name.EndsWith(".tmp") && dash > 2
+            && int.TryParse(name[2..dash], NumberStyles.None, CultureInfo.InvariantCulture, out var partition)
+            ? partition
+            : null;
+    }
+}
