@@ -6,13 +6,14 @@
 // received_at of every event in the files each record names. Events received before <since> (a warm-up) are
 // left out. Prints one JSON line: counts, and p50/p90/p99/max in milliseconds; and, per commit, how long its oldest
 // event had waited (commit_oldest_*: the flush interval plus the consume and write delays) and its newest (commit_newest_*).
-#:package DuckDB.NET.Data.Full@1.5.6.1
-// The repository pins versions centrally (Directory.Packages.props); a file-based app states its own. Never published: no AOT.
-#:property ManagePackageVersionsCentrally=false
+#:package DuckDB.NET.Data.Full
+#:project ../GameAnalytics.Lake/GameAnalytics.Lake.csproj
+// Package versions come from Directory.Packages.props, as the projects' do. Never published: no AOT.
 #:property PublishAot=false
 using System.Globalization;
 using System.Text.Json;
 using DuckDB.NET.Data;
+using GameAnalytics.Lake.Tables;
 
 if (args.Length is < 1 or > 2)
 {
@@ -53,7 +54,7 @@ foreach (var path in Directory.EnumerateFiles(streaming, "*.json", SearchOption.
     var (commitOldest, commitNewest) = (double.MinValue, double.MaxValue);
     foreach (var file in record.RootElement.GetProperty("files").EnumerateArray().Select(f => f.GetString()!))
     {
-        if (file.StartsWith("rejected_events/", StringComparison.Ordinal))
+        if (file.StartsWith(TableNames.Rejected + "/", StringComparison.Ordinal))
         {
             rejectedFiles++;
             continue;

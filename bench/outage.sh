@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Benchmarks a dev broker outage under steady load: the collector (GameAnalytics.Api), the stream processor
-# (GameAnalytics.Streaming) and the dev broker run as separate processes on this machine, and bench/outage.cs sends
+# (GameAnalytics.Streaming) and the dev broker run as separate processes on this machine, and bench/outage sends
 # RATE events/s (POST /v1/events, BATCH events per request, each with its own event_id, no retries).
 #   1. freeze: the broker is frozen (SIGSTOP) from FREEZE_AT to THAW_AT s into a DURATION s load, then resumed
 #      (SIGCONT). Measured: what the clients got while it was frozen (a 2xx then would be an event Kafka cannot
@@ -77,7 +77,7 @@ if [[ -z ${SKIP_BUILD:-} ]]; then
       || { tail -30 "$LOGS/build-$project.log" >&2; exit 1; }
   done
   # The file-based helper (DuckDB), built now rather than on first use in a measured step.
-  dotnet build "$BENCH/outage.cs" -nologo -v q >"$LOGS/build-outage.log" 2>&1 || { tail -30 "$LOGS/build-outage.log" >&2; exit 1; }
+  dotnet build "$BENCH/outage" -nologo -v q >"$LOGS/build-outage.log" 2>&1 || { tail -30 "$LOGS/build-outage.log" >&2; exit 1; }
 fi
 
 api_pid='' broker_pid='' streaming_pid='' sampler_pid='' load_pid=''
@@ -118,7 +118,7 @@ q() { jq -r "$2" <<<"$1"; } # JSON FILTER
 statuses() { q "$1" "$2.by_status | to_entries | map(\"\\(.key): \\(.value)\") | join(\", \")"; } # JSON PATH: "202: 10, 503: 4"
 or_none() { [[ -n $1 && $1 != null ]] && echo "$1 s" || echo never; }
 more_than() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a > b) }'; }
-outage() { dotnet run "$BENCH/outage.cs" -- "$@"; }
+outage() { dotnet run --no-build --project "$BENCH/outage" -- "$@"; }
 
 # start_broker LOG: the dev broker on BROKER_PORT with both topics. After a stop, the port can stay taken for a
 # moment (the broker exits with code 2 then): try again, up to 30 times. Sets broker_pid and broker_ready_ms.
@@ -213,7 +213,7 @@ wait_load() { # TOPIC: until the load has ended (not in $(...): the load is this
 }
 
 verify() { # TOPIC: waits (bounded) for the lake to land every accepted event, then prints the verifier's JSON
-  timeout $((LANDING_TIMEOUT + 120)) dotnet run "$BENCH/outage.cs" -- verify --lake "$LOGS/lake-$1" --accepted "$LOGS/accepted-$1.txt" \
+  timeout $((LANDING_TIMEOUT + 120)) dotnet run --no-build --project "$BENCH/outage" -- verify --lake "$LOGS/lake-$1" --accepted "$LOGS/accepted-$1.txt" \
     --wait "$LANDING_TIMEOUT" --settle "$SETTLE" 2>>"$LOGS/verify-$1.log"
 }
 

@@ -57,11 +57,11 @@ static async Task<int> Measure(Uri server)
     var client = new PrestoClient(new HttpClient(), new PrestoClientOptions { Server = server, User = "bench" });
     string[] insights =
     [
-        "select count(distinct host) * 100 / 3 as percent_users from join_guilds",
-        "select count(*) / count(distinct host) as avg_catch from catch_butterflies",
-        "select count(*) / count(distinct host) as avg_slays from slay_dragons",
+        $"select count(distinct host) * 100 / 3 as percent_users from {TableNames.JoinGuilds}",
+        $"select count(*) / count(distinct host) as avg_catch from {TableNames.CatchButterflies}",
+        $"select count(*) / count(distinct host) as avg_slays from {TableNames.SlayDragons}",
         // As the insights page computes it: epoch arithmetic, not date_trunc through DuckDB's ICU calendar.
-        "select to_timestamp((epoch_ms(received_at) // 60000) * 60) as minute, count(*) from sword_purchases group by 1 order by 1",
+        $"select to_timestamp((epoch_ms(received_at) // 60000) * 60) as minute, count(*) from {TableNames.SwordPurchases} group by 1 order by 1",
     ];
     var results = new Dictionary<string, object>();
     foreach (var sql in insights)
@@ -80,7 +80,7 @@ static async Task<int> Measure(Uri server)
     for (var i = 0; i < 5; i++)
     {
         var started = Stopwatch.GetTimestamp();
-        await foreach (var _ in client.Query("select count(*) from sword_purchases"))
+        await foreach (var _ in client.Query($"select count(*) from {TableNames.SwordPurchases}"))
         {
             firstPage.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             break;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Confluent.Kafka;
 using GameAnalytics.Lake.Commits;
+using GameAnalytics.Lake.Tables;
 using GameAnalytics.Streaming.Diagnostics;
 using GameAnalytics.Streaming.Landing;
 using GameAnalytics.Streaming.Routing;
@@ -269,7 +270,7 @@ internal sealed partial class LakeConsumerService(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Partition {Partition}: commit {Sequence} was already made by another instance; dropping this batch and the partition until it is assigned again")]
     private partial void LogFenced(int partition, long sequence);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} records of partition {Partition} (offsets {First} to {Last}) were not valid events and landed in rejected_events")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = $"{{Count}} records of partition {{Partition}} (offsets {{First}} to {{Last}}) were not valid events and landed in {TableNames.Rejected}")]
     private partial void LogRejected(long count, int partition, long first, long last);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Kafka consumer error {Code}: {Reason}")]

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using GameAnalytics.Lake.Tables;
 
 namespace GameAnalytics.Streaming.Diagnostics;
 
@@ -15,7 +16,7 @@ internal sealed class StreamingTelemetry : IDisposable
     {
         _meter = meterFactory.Create(Name);
         Landed = _meter.CreateCounter<long>("gameanalytics.streaming.events.landed", "{event}", "Events committed to the lake.");
-        Rejected = _meter.CreateCounter<long>("gameanalytics.streaming.events.rejected", "{event}", "Records landed in rejected_events.");
+        Rejected = _meter.CreateCounter<long>("gameanalytics.streaming.events.rejected", "{event}", $"Records landed in {TableNames.Rejected}.");
         Duplicates = _meter.CreateCounter<long>("gameanalytics.streaming.events.duplicates", "{event}", "Client retries of an event already landed, dropped.");
         FilesWritten = _meter.CreateCounter<long>("gameanalytics.streaming.files.written", "{file}", "Parquet files committed.");
         FilesCompacted = _meter.CreateCounter<long>("gameanalytics.streaming.files.compacted", "{file}", "Small files replaced by compaction.");
