@@ -1,7 +1,7 @@
 using GameAnalytics.Lake;
+using GameAnalytics.Presto;
 using GameAnalytics.Query;
 using GameAnalytics.Query.Engine;
-using GameAnalytics.Presto;
 using GameAnalytics.Query.Insights;
 using GameAnalytics.Query.Security;
 using Microsoft.AspNetCore.Authentication;

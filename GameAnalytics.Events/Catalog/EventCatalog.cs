@@ -1,5 +1,5 @@
-using GameAnalytics.Contracts;
 using System.Collections.Frozen;
+using GameAnalytics.Contracts;
 
 namespace GameAnalytics.Events.Catalog;
 

@@ -1,6 +1,6 @@
-using GameAnalytics.Lake.Sql;
 using System.Text;
 using System.Text.RegularExpressions;
+using GameAnalytics.Lake.Sql;
 using GameAnalytics.Query.Protocol;
 
 namespace GameAnalytics.Query.Engine;

@@ -1,9 +1,9 @@
 using DuckDB.NET.Data;
 using GameAnalytics.Lake;
+using GameAnalytics.Lake.Sql;
 using GameAnalytics.Lake.Tables;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using GameAnalytics.Lake.Sql;
 
 namespace GameAnalytics.Query.Engine;
 

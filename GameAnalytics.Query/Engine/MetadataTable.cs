@@ -1,6 +1,6 @@
 using DuckDB.NET.Data;
-using GameAnalytics.Query.Protocol;
 using GameAnalytics.Lake.Sql;
+using GameAnalytics.Query.Protocol;
 
 namespace GameAnalytics.Query.Engine;
 

@@ -1,7 +1,7 @@
 using System.Threading.Channels;
-using GameAnalytics.Presto;
 using GameAnalytics.Lake.Commits;
 using GameAnalytics.Lake.Storage;
+using GameAnalytics.Presto;
 using GameAnalytics.Streaming.Landing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

@@ -1,6 +1,6 @@
-using GameAnalytics.Lake.Tables;
 using GameAnalytics.Lake.Commits;
 using GameAnalytics.Lake.Storage;
+using GameAnalytics.Lake.Tables;
 
 namespace GameAnalytics.Streaming.Landing;
 

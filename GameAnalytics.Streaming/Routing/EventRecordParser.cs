@@ -1,9 +1,9 @@
-using GameAnalytics.Lake.Tables;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Confluent.Kafka;
 using GameAnalytics.Events.Envelope;
+using GameAnalytics.Lake.Tables;
 using GameAnalytics.Streaming.Landing;
 
 namespace GameAnalytics.Streaming.Routing;

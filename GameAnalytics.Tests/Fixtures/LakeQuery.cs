@@ -1,6 +1,6 @@
+using DuckDB.NET.Data;
 using GameAnalytics.Lake.Storage;
 using GameAnalytics.Lake.Tables;
-using DuckDB.NET.Data;
 using GameAnalytics.Streaming.Landing;
 
 namespace GameAnalytics.Tests.Fixtures;

@@ -1,7 +1,7 @@
-using GameAnalytics.Streaming.Compaction;
-using GameAnalytics.Streaming.Landing;
 using GameAnalytics.Lake.Commits;
 using GameAnalytics.Lake.Storage;
+using GameAnalytics.Streaming.Compaction;
+using GameAnalytics.Streaming.Landing;
 using GameAnalytics.Streaming.Routing;
 using GameAnalytics.Tests.Fixtures;
 using Microsoft.Extensions.Logging.Abstractions;
