@@ -9,6 +9,7 @@ public sealed class StreamingProcessKillTests(DevBrokerFixture kafka) : IDisposa
 {
     private readonly TempDirectory _lake = new();
     private readonly string _topic = $"events-{Guid.NewGuid():N}";
+    private readonly List<Process> _started = [];
 
     [Fact]
     public async Task Kill_9_while_landing_then_restart_lands_every_event_exactly_once()
@@ -18,7 +19,7 @@ public sealed class StreamingProcessKillTests(DevBrokerFixture kafka) : IDisposa
 
         for (var kill = 0; kill < 2; kill++)
         {
-            using var doomed = StartProcess();
+            var doomed = StartProcess();
             var landedBefore = lake.EventIds("sword_purchases").Count;
             await StreamingHost.WaitUntilAsync(() => doomed.HasExited || lake.EventIds("sword_purchases").Count > landedBefore, "the process lands something");
             Assert.False(doomed.HasExited, "the streaming process exited on its own");
@@ -28,7 +29,7 @@ public sealed class StreamingProcessKillTests(DevBrokerFixture kafka) : IDisposa
 
         Assert.True(lake.EventIds("sword_purchases").Count < sent.Count, "the kills came too late to interrupt the landing");
 
-        using var survivor = StartProcess();
+        var survivor = StartProcess();
         await StreamingHost.WaitUntilAsync(() => lake.EventIds("sword_purchases").Count >= sent.Count, "every event lands after the restart", TimeSpan.FromSeconds(90));
         await Task.Delay(1000);
         survivor.Kill();
@@ -50,8 +51,9 @@ public sealed class StreamingProcessKillTests(DevBrokerFixture kafka) : IDisposa
 
         var survivorLog = new StringWriter();
         var doomedLog = new StringWriter();
-        using var survivor = StartProcess(group, survivorLog);
-        using var doomed = StartProcess(group, doomedLog);
+        // Without the retry window, which would hide a partition resumed at the wrong offset by dropping what it reads again.
+        var survivor = StartProcess(group, survivorLog, dedupWindow: 0);
+        var doomed = StartProcess(group, doomedLog, dedupWindow: 0);
         bool Owns(StringWriter log) { lock (log) { return log.ToString().Contains("assigned: resuming"); } }
         await StreamingHost.WaitUntilAsync(() => Owns(survivorLog) && Owns(doomedLog), "both instances own partitions");
 
@@ -84,7 +86,7 @@ public sealed class StreamingProcessKillTests(DevBrokerFixture kafka) : IDisposa
         Assert.Equal(sent.Select(id => id.ToString()).Order(), lake.EventIds("sword_purchases").Order());
     }
 
-    private Process StartProcess(string group = "tests-kill", StringWriter? log = null)
+    private Process StartProcess(string group = "tests-kill", StringWriter? log = null, int dedupWindow = 100_000)
     {
         var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "GameAnalytics.Streaming.dll")])
         {
@@ -100,9 +102,11 @@ public sealed class StreamingProcessKillTests(DevBrokerFixture kafka) : IDisposa
                 ["Streaming__FlushEvents"] = "500",
                 ["Streaming__FlushInterval"] = "00:00:00.100",
                 ["Lake__Root"] = _lake.Path,
+                ["Streaming__DedupWindow"] = dedupWindow.ToString(System.Globalization.CultureInfo.InvariantCulture),
             },
         };
         var process = Process.Start(start)!;
+        _started.Add(process);
         process.OutputDataReceived += (_, line) =>
         {
             if (log is not null && line.Data is not null)
@@ -119,5 +123,20 @@ public sealed class StreamingProcessKillTests(DevBrokerFixture kafka) : IDisposa
         return process;
     }
 
-    public void Dispose() => _lake.Dispose();
+    public void Dispose()
+    {
+        // A failed test must not leave its processes landing (and holding consumer groups) behind.
+        foreach (var process in _started)
+        {
+            if (!process.HasExited)
+            {
+                process.Kill();
+                process.WaitForExit();
+            }
+
+            process.Dispose();
+        }
+
+        _lake.Dispose();
+    }
 }
