@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.RegularExpressions;
 using GameAnalytics.Tests.Fixtures;
 
 namespace GameAnalytics.Tests.Streaming;
@@ -69,7 +70,21 @@ public sealed class StreamingProcessKillTests(DevBrokerFixture kafka) : IDisposa
 
             return ids;
         });
-        await StreamingHost.WaitUntilAsync(() => doomed.HasExited || lake.EventIds("sword_purchases").Count > 1000, "the instances land");
+        // The doomed instance must have committed some of its own partitions' events, so that the survivor resumes after them.
+        bool DoomedLanded()
+        {
+            string log;
+            lock (doomedLog)
+            {
+                log = doomedLog.ToString();
+            }
+
+            var owned = Regex.Matches(log, @"Partition (\d+) assigned").Select(match => match.Groups[1].Value).ToList();
+            return owned.Count > 0 && lake.EventIds("sword_purchases").Count > 1000
+                && lake.Scalar<long>($"select count(*) from {lake.Table("sword_purchases")} where kafka_partition in ({string.Join(", ", owned)})") > 0;
+        }
+
+        await StreamingHost.WaitUntilAsync(() => doomed.HasExited || DoomedLanded(), "both instances land");
         Assert.False(doomed.HasExited, "the streaming process exited on its own");
         doomed.Kill();
         await doomed.WaitForExitAsync();
