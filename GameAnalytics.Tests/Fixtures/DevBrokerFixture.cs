@@ -33,3 +33,13 @@ public sealed class KafkaCollection : ICollectionFixture<DevBrokerFixture>
 {
     public const string Name = "Kafka";
 }
+
+/// <summary>
+/// Tests of trace sampling, alone: every tracer provider in the process sees every ASP.NET Core span, so another
+/// test's requests would spend the sampler's budget and land in the exporter under test.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class TracingCollection : ICollectionFixture<DevBrokerFixture>
+{
+    public const string Name = "Tracing";
+}

@@ -8,7 +8,7 @@ using OpenTelemetry.Metrics;
 namespace GameAnalytics.Tests.ServiceDefaults;
 
 /// <summary>The collector's traces as an exporter receives them: every one at a low rate, a few under load, failures always.</summary>
-[Collection(KafkaCollection.Name)]
+[Collection(TracingCollection.Name)]
 public sealed class TraceSamplingTests(DevBrokerFixture kafka)
 {
     [Fact]

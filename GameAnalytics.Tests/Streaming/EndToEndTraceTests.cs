@@ -7,7 +7,7 @@ using GameAnalytics.Tests.Fixtures;
 namespace GameAnalytics.Tests.Streaming;
 
 /// <summary>One trace runs from the HTTP request through the Kafka produce to the processing and the lake commit.</summary>
-[Collection(KafkaCollection.Name)]
+[Collection(TracingCollection.Name)]
 public sealed class EndToEndTraceTests(DevBrokerFixture kafka) : IDisposable
 {
     private readonly TempDirectory _lake = new();
