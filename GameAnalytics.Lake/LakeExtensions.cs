@@ -27,9 +27,13 @@ public static class LakeExtensions
             .ValidateOnStart();
 
         // No retrying handler for WebHDFS: a retried rename that had succeeded would read as lost to another writer.
-        builder.Services.AddSingleton<ILakeStorage>(services => services.GetRequiredService<IOptions<LakeOptions>>().Value is { Hdfs.Enabled: true } lake
-            ? new WebHdfsLakeStorage(new HttpClient { Timeout = TimeSpan.FromSeconds(30) }, lake.Hdfs)
-            : new LocalLakeStorage(services.GetRequiredService<IOptions<LakeOptions>>().Value.Root));
+        builder.Services.AddSingleton<ILakeStorage>(services =>
+        {
+            var lake = services.GetRequiredService<IOptions<LakeOptions>>().Value;
+            return lake.Hdfs.Enabled
+                ? new WebHdfsLakeStorage(new HttpClient { Timeout = TimeSpan.FromSeconds(30) }, lake.Hdfs)
+                : new LocalLakeStorage(lake.Root);
+        });
         builder.Services.AddSingleton<LakeTables>();
         return builder;
     }

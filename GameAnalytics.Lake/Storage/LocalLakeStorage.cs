@@ -68,7 +68,7 @@ public sealed class LocalLakeStorage(string root) : ILakeStorage
         var fullPath = FullPath(directory);
         return Directory.Exists(fullPath)
             ? Directory.EnumerateFiles(fullPath, "*", recursive ? SearchOption.AllDirectories : SearchOption.TopDirectoryOnly)
-                .Select(file => Path.GetRelativePath(root, file).Replace(Path.DirectorySeparatorChar, '/'))
+                .Select(Relative)
             : [];
     }
 
@@ -76,7 +76,7 @@ public sealed class LocalLakeStorage(string root) : ILakeStorage
     {
         var fullPath = FullPath(directory);
         return Directory.Exists(fullPath)
-            ? Directory.EnumerateDirectories(fullPath).Select(folder => Path.GetRelativePath(root, folder).Replace(Path.DirectorySeparatorChar, '/'))
+            ? Directory.EnumerateDirectories(fullPath).Select(Relative)
             : [];
     }
 
@@ -96,4 +96,6 @@ public sealed class LocalLakeStorage(string root) : ILakeStorage
     }
 
     private string FullPath(string path) => Path.Combine(root, path);
+
+    private string Relative(string fullPath) => Path.GetRelativePath(root, fullPath).Replace(Path.DirectorySeparatorChar, '/');
 }

@@ -16,17 +16,7 @@ public sealed class WebHdfsLakeStorage(HttpClient http, HdfsOptions options) : I
 
     public string EnginePath(string path) => new Uri(options.FileSystem ?? _endpoint, $"{_root}/{path}").ToString();
 
-    public bool Exists(string path)
-    {
-        using var response = Send(HttpMethod.Get, path, "GETFILESTATUS");
-        if (response.StatusCode == HttpStatusCode.NotFound)
-        {
-            return false;
-        }
-
-        EnsureSuccess(response, "GETFILESTATUS", path);
-        return true;
-    }
+    public bool Exists(string path) => Status(path) is not null;
 
     public LakeFileStatus? Status(string path)
     {

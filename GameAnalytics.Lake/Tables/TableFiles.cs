@@ -20,6 +20,9 @@ public static class TableFiles
     /// <summary>The name of a path's last part.</summary>
     public static string NameOf(string path) => path[(path.LastIndexOf('/') + 1)..];
 
+    /// <summary>The folder a path is in.</summary>
+    public static string DirectoryOf(string path) => path[..path.LastIndexOf('/')];
+
     public static string PartitionDirectory(string table, DateOnly dt) =>
         string.Create(CultureInfo.InvariantCulture, $"{table}/{PartitionPrefix}{dt:yyyy-MM-dd}");
 
@@ -36,9 +39,12 @@ public static class TableFiles
 
     public static string CompactedPath(string partitionDirectory, string id) => $"{partitionDirectory}/{CompactedPrefix}{id}.parquet";
 
+    /// <summary>A compaction output while it is written, hidden: <c>.c-&lt;id&gt;.parquet.tmp</c> beside the final name.</summary>
+    public static string StagedCompactedPath(string partitionDirectory, string id) => $"{partitionDirectory}/.{CompactedPrefix}{id}.parquet.tmp";
+
     public static bool IsCompacted(string path) => NameOf(path).StartsWith(CompactedPrefix, StringComparison.Ordinal);
 
-    /// <summary>A compaction output while it is written, hidden: <c>.c-&lt;id&gt;.parquet.tmp</c>.</summary>
+    /// <summary>Whether the path is a <see cref="StagedCompactedPath"/>.</summary>
     public static bool IsStagedCompacted(string path) =>
         NameOf(path) is var name && name.StartsWith("." + CompactedPrefix, StringComparison.Ordinal) && name.EndsWith(".tmp", StringComparison.Ordinal);
 

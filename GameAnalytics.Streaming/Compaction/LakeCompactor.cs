@@ -61,7 +61,7 @@ internal sealed partial class LakeCompactor(ILakeStorage storage, IOptions<Compa
         var small = TableSnapshot.Files(storage, table)
             .Select(path => new SizedFile(path, storage.Status(path)?.Length ?? 0))
             .Where(file => file.Length < _options.TargetFileBytes / 2);
-        foreach (var partition in small.GroupBy(file => TableFiles.PartitionDate(DirectoryOf(file.Path))!.Value))
+        foreach (var partition in small.GroupBy(file => TableFiles.PartitionDate(TableFiles.DirectoryOf(file.Path))!.Value))
         {
             var run = new List<string>();
             long bytes = 0;
@@ -108,8 +108,9 @@ internal sealed partial class LakeCompactor(ILakeStorage storage, IOptions<Compa
     {
         OnStep?.Invoke(CompactionStep.BeforeMerge);
         var id = $"{clock.GetUtcNow():yyyyMMddHHmmssfff}-{Guid.NewGuid():N}"[..32];
-        var output = TableFiles.CompactedPath(DirectoryOf(inputs[0]), id);
-        var temp = $"{DirectoryOf(output)}/.{TableFiles.NameOf(output)}.tmp";
+        var partition = TableFiles.DirectoryOf(inputs[0]);
+        var output = TableFiles.CompactedPath(partition, id);
+        var temp = TableFiles.StagedCompactedPath(partition, id);
 
         using (var connection = new DuckDBConnection("DataSource=:memory:"))
         {
@@ -180,8 +181,6 @@ internal sealed partial class LakeCompactor(ILakeStorage storage, IOptions<Compa
             }
         }
     }
-
-    private static string DirectoryOf(string path) => path[..path.LastIndexOf('/')];
 
     private sealed record SizedFile(string Path, long Length);
 
