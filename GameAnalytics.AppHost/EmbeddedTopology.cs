@@ -45,6 +45,8 @@ internal static class EmbeddedTopology
                 endpoint.IsProxied = false;
             })
             .WithEnvironment("DevBroker__Port", port.ToString(CultureInfo.InvariantCulture))
+            // Stops drain, and the guard refuses records, for the group that lands them.
+            .WithEnvironment("DevBroker__DrainGroup", GameAnalyticsServices.StreamingGroup)
             .WithHttpHealthCheck("/health");
         return (broker, ReferenceExpression.Create($"127.0.0.1:{broker.GetEndpoint("tcp").Property(EndpointProperty.Port)}"));
     }

@@ -46,9 +46,13 @@ internal static class GameAnalyticsServices
 
     private const string DevelopmentKeyName = "collector-dev-key";
 
+    /// <summary>The stream processor's consumer group: the dev broker keeps what it has not landed.</summary>
+    public const string StreamingGroup = "game-analytics-streaming";
+
     public static IResourceBuilder<ProjectResource> AddStreaming(this IDistributedApplicationBuilder builder, ReferenceExpression kafka) =>
         builder.AddProject<Projects.GameAnalytics_Streaming>("streaming")
             .WithEnvironment("ConnectionStrings__kafka", kafka)
+            .WithEnvironment("Streaming__GroupId", StreamingGroup)
             .WithHttpHealthCheck("/health");
 
     /// <summary>

@@ -13,6 +13,8 @@ public static class DevBrokerExtensions
             .Validate(options => options.Topics.Values.All(partitions => partitions > 0), "DevBroker:Topics: partition counts must be positive.")
             .Validate(options => options.DrainTimeout >= TimeSpan.Zero, "DevBroker:DrainTimeout must not be negative.")
             .Validate(options => options.TrimInterval >= TimeSpan.Zero, "DevBroker:TrimInterval must not be negative.")
+            .Validate(options => options.GuardInterval >= TimeSpan.Zero, "DevBroker:GuardInterval must not be negative.")
+            .Validate(options => options.HoldLimit is > 0 and <= 4 * 1024 * 1024, "DevBroker:HoldLimit must be positive and at most 4 MiB (librdkafka's mock evicts at 5 MiB).")
             .ValidateOnStart();
 
         // The host must let a stop wait as long as the drain may take.
@@ -22,6 +24,7 @@ public static class DevBrokerExtensions
         builder.Services.AddSingleton<DevBrokerService>();
         builder.Services.AddHostedService(services => services.GetRequiredService<DevBrokerService>());
         builder.Services.AddHostedService<LandedRecordsTrimmer>();
+        builder.Services.AddHostedService<UnlandedRecordsGuard>();
         builder.Services.AddHealthChecks().AddCheck<DevBrokerHealthCheck>("dev-broker");
         return builder;
     }

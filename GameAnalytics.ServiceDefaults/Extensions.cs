@@ -106,18 +106,21 @@ public static class Extensions
 
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
-        // Health endpoints reveal dependencies; outside development they stay off unless secured.
+        // Served in every environment, so a deployment sees DATA LOST and degraded states; outside development only
+        // the status, since the reasons name dependencies. No credentials: probes and orchestrators carry none.
+        var health = new HealthCheckOptions();
         if (app.Environment.IsDevelopment())
         {
-            // All health checks must pass for the app to be considered ready to accept traffic.
-            app.MapHealthChecks(HealthEndpointPath);
-
-            // Only the "live" checks must pass for the app to be considered alive.
-            app.MapHealthChecks(AlivenessEndpointPath, new HealthCheckOptions
-            {
-                Predicate = registration => registration.Tags.Contains("live")
-            });
+            health.ResponseWriter = HealthReportWriter.WriteDetailsAsync;
         }
+
+        app.MapHealthChecks(HealthEndpointPath, health).AllowAnonymous();
+
+        // Only the "live" checks must pass for the app to be considered alive.
+        app.MapHealthChecks(AlivenessEndpointPath, new HealthCheckOptions
+        {
+            Predicate = registration => registration.Tags.Contains("live"),
+        }).AllowAnonymous();
 
         return app;
     }

@@ -10,14 +10,24 @@
 #      soon as it has exited. Measured: how long it took to exit, the downtime, what the clients got meanwhile,
 #      recovery, and how many accepted events never landed (the target is 0: a graceful stop should refuse new
 #      records and wait, bounded, until Streaming has landed what it holds; a broker without that loses them).
-# Each phase has its own topic (freeze, graceful), collector, Streaming process and lake; one consumer group for both.
+#   3. streaming-stop: the stream processor is killed (SIGKILL) STOP_AT s into a STOP_DURATION s load of STOP_RATE
+#      events/s and started again STOP_FOR s later. The broker holds at most 5 MiB per partition: it must refuse
+#      (503) rather than evict an accepted event. Measured: what the clients got, and whether every accepted event
+#      landed once.
+#   4. kills: under KILL_RATE events/s for KILL_DURATION s, the stream processor is killed (SIGKILL) every KILL_EVERY s
+#      and started again at once, and the collector is killed and restarted at 1/3 and 2/3 of the load. Measured:
+#      every accepted event landed once.
+# Each phase has its own topic (freeze, graceful, stopped, kills), collector, Streaming process and lake; one
+# consumer group for all.
 # Prints a Markdown table and writes bench/results/outage-<UTC date>.json.
 # Exits 1 if an accepted event is missing from the lake, a 5xx other than 503 was answered, the collector went over
 # RSS_LIMIT_MIB, or it accepted nothing within RECOVER_WITHIN s of the broker's return (SIGCONT, or the restart).
 #
 # Overrides: RATE=5000 BATCH=100 CONNECTIONS=300 DURATION=60 FREEZE_AT=15 THAW_AT=45 TERM_AT=15 USERS=1000
 #            PARTITIONS=12 REQUEST_TIMEOUT=15 LANDING_TIMEOUT=90 SETTLE=20 RSS_LIMIT_MIB=300 RECOVER_WITHIN=10
-#            BROKER_STOP_TIMEOUT=60 PHASES="freeze graceful-stop" COMPACTION=false
+#            BROKER_STOP_TIMEOUT=60 PHASES="freeze graceful-stop streaming-stop kills" COMPACTION=false
+#            STOP_RATE=10000 STOP_DURATION=100 STOP_AT=15 STOP_FOR=60 KILL_RATE=12000 KILL_DURATION=80 KILL_EVERY=9
+#            STREAMING_RECOVER_WITHIN=30
 #            API_PORT=15400 BROKER_PORT=19492 BROKER_HTTP_PORT=15492 STREAMING_HTTP_PORT=15493 SKIP_BUILD=1 KEEP_LAKES=1
 set -euo pipefail
 
@@ -39,7 +49,15 @@ SETTLE=${SETTLE:-20}                   # ...or until no new file has been commit
 RSS_LIMIT_MIB=${RSS_LIMIT_MIB:-300}
 RECOVER_WITHIN=${RECOVER_WITHIN:-10}
 BROKER_STOP_TIMEOUT=${BROKER_STOP_TIMEOUT:-60}
-PHASES=${PHASES:-freeze graceful-stop}
+PHASES=${PHASES:-freeze graceful-stop streaming-stop kills}
+STOP_RATE=${STOP_RATE:-10000}
+STOP_DURATION=${STOP_DURATION:-100}
+STOP_AT=${STOP_AT:-15}
+STOP_FOR=${STOP_FOR:-60}
+KILL_RATE=${KILL_RATE:-12000}
+KILL_DURATION=${KILL_DURATION:-80}
+KILL_EVERY=${KILL_EVERY:-9}
+STREAMING_RECOVER_WITHIN=${STREAMING_RECOVER_WITHIN:-30}
 # Compaction off by default: it merges files and drops duplicate event_ids, which would hide duplicates the
 # landing made, and it competes for the 2 cores. The verifier reads compacted lakes correctly either way.
 COMPACTION=${COMPACTION:-false}
@@ -130,6 +148,7 @@ start_broker() {
     # --contentRoot: without it the apps read appsettings.json from the current directory, miss it, and log every request.
     dotnet "$BROKER_DIR/GameAnalytics.DevBroker.dll" --contentRoot "$BROKER_DIR" --urls "http://127.0.0.1:$BROKER_HTTP_PORT" \
       --DevBroker:Port="$BROKER_PORT" --DevBroker:Topics:freeze="$PARTITIONS" --DevBroker:Topics:graceful="$PARTITIONS" \
+      --DevBroker:Topics:stopped="$PARTITIONS" --DevBroker:Topics:kills="$PARTITIONS" \
       --DevBroker:DrainGroup="$GROUP" \
       >>"$1" 2>&1 &
     broker_pid=$!
@@ -147,7 +166,7 @@ start_api() { # TOPIC
   # Keyless, as the original's traffic, and unthrottled: the outage is under test, not the rate limit.
   ASPNETCORE_ENVIRONMENT=Production Collector__AllowAnonymous=true Collector__RateLimit__EventsPerSecond=0 \
     ConnectionStrings__kafka=$KAFKA Kafka__Topic=$1 \
-    dotnet "$API_DIR/GameAnalytics.Api.dll" --contentRoot "$API_DIR" --urls "$URL" >"$LOGS/api-$1.log" 2>&1 &
+    dotnet "$API_DIR/GameAnalytics.Api.dll" --contentRoot "$API_DIR" --urls "$URL" >>"$LOGS/api-$1.log" 2>&1 &
   api_pid=$!
   # The health endpoint exists only in Development: probe the route itself, which answers 200 once Kafka acks.
   # (The probes' events land too: the verifier counts them among extra_landed.)
@@ -159,16 +178,17 @@ start_api() { # TOPIC
   die_with_logs "the API did not answer 200"
 }
 
-start_streaming() { # TOPIC: lands it in $LOGS/lake-TOPIC; returns once it has every partition
+start_streaming() { # TOPIC: lands it in $LOGS/lake-TOPIC; returns once it has every partition (also when restarted)
+  local log=$LOGS/streaming-$1.log before=0
+  [[ ! -e $log ]] || before=$(log_count "$log" 'assigned: resuming at offset')
   Logging__Console__TimestampFormat='yyyy-MM-ddTHH:mm:ss.fffZ ' Logging__Console__UseUtcTimestamp=true \
     DOTNET_ENVIRONMENT=Production ConnectionStrings__kafka=$KAFKA Lake__Root=$LOGS/lake-$1 \
     Streaming__Topic=$1 Streaming__GroupId=$GROUP Compaction__Enabled=$COMPACTION \
     dotnet "$STREAMING_DIR/GameAnalytics.Streaming.dll" --contentRoot "$STREAMING_DIR" --urls "http://127.0.0.1:$STREAMING_HTTP_PORT" \
-    >"$LOGS/streaming-$1.log" 2>&1 &
+    >>"$log" 2>&1 &
   streaming_pid=$!
-  local log=$LOGS/streaming-$1.log
   for _ in $(seq 300); do
-    (($(grep -c 'assigned: resuming at offset' "$log") >= PARTITIONS)) && return 0
+    (($(log_count "$log" 'assigned: resuming at offset') - before >= PARTITIONS)) && return 0
     kill -0 "$streaming_pid" 2>/dev/null || die_with_logs "Streaming died while starting on $1"
     sleep 0.1
   done
@@ -188,11 +208,11 @@ start_sampler() { # PID FILE: "<s since start> <VmRSS MiB>" every 0.5 s while PI
   sampler_pid=$!
 }
 stop_sampler() { stop "$sampler_pid"; sampler_pid=''; }
-sampled_peak() { awk '$2 > max { max = $2 } END { print max + 0 }' "$1"; }
+sampled_peak() { [[ -e $1 ]] || { echo 0; return; }; awk '$2 > max { max = $2 } END { print max + 0 }' "$1"; }
 
-start_load() { # TOPIC: in the background; the helper's per-second lines go to the terminal and to a log
+start_load() { # TOPIC [RATE DURATION]: in the background; the helper's per-second lines go to the terminal and to a log
   rm -f "$LOGS/started-$1"
-  outage load --url "$URL" --rate "$RATE" --batch "$BATCH" --connections "$CONNECTIONS" --duration "$DURATION" \
+  outage load --url "$URL" --rate "${2:-$RATE}" --batch "$BATCH" --connections "$CONNECTIONS" --duration "${3:-$DURATION}" \
     --users "$USERS" --timeout "$REQUEST_TIMEOUT" --accepted "$LOGS/accepted-$1.txt" --requests "$LOGS/requests-$1.csv" \
     --started "$LOGS/started-$1" >"$LOGS/load-$1.json" 2> >(tee "$LOGS/load-$1.log" >&2) &
   load_pid=$!
@@ -223,17 +243,20 @@ log_problems() { grep -cE '^(\S+ )?(warn|fail|crit):' "$1" || true; }
 log_problem_lines() { grep -A1 -E '^(\S+ )?(warn|fail|crit):' "$1" | grep -vE '^(\S+ )?(warn|fail|crit):|^--$' | sed 's/^ *//' | sort | uniq -c | sort -rn | head -"$2" || true; }
 
 failures=()
-# check_phase PHASE RSS_MIB WHEN: the pass/fail conditions of both phases, on $load, $lake and $timeline
+# check_phase PHASE RSS_MIB WHEN [RECOVER_S]: the pass/fail conditions of every phase, on $load, $lake and $timeline;
+# RECOVER_S (default RECOVER_WITHIN) is how soon after WHEN the collector must accept again, "" for no such check
 check_phase() {
+  local within=${4-$RECOVER_WITHIN}
   local missing other first
   missing=$(q "$lake" .missing)
   other=$(q "$load" .server_errors_other_than_503)
   first=$(q "$timeline" .first_accepted_after_up_s)
   ((missing == 0)) || failures+=("$1: $missing accepted events are not in the lake")
+  (($(q "$lake" .duplicates) == 0)) || failures+=("$1: $(q "$lake" .duplicates) event ids landed twice")
   ((other == 0)) || failures+=("$1: $other answers were a 5xx other than 503")
   ! more_than "$2" "$RSS_LIMIT_MIB" || failures+=("$1: the collector's RSS peaked at $2 MiB (limit $RSS_LIMIT_MIB)")
-  if [[ $first == null ]] || more_than "$first" "$RECOVER_WITHIN"; then
-    failures+=("$1: the collector accepted nothing within ${RECOVER_WITHIN}s of $3 (first accepted: $(or_none "$first"))")
+  if [[ -n $within ]] && { [[ $first == null ]] || more_than "$first" "$within"; }; then
+    failures+=("$1: the collector accepted nothing within ${within}s of $3 (first accepted: $(or_none "$first"))")
   fi
 }
 # end_phase PHASE: once the load is over, the measures as variables; then stops the collector and Streaming
@@ -365,6 +388,81 @@ $(phase_json graceful)
 EOF
   )
 fi
+# ---- 3. The stream processor away for STOP_FOR s under STOP_RATE events/s --------------------------------------
+stopped_json=null kills_json=null
+if [[ " $PHASES " == *" streaming-stop "* ]]; then
+  echo "3/4 streaming-stop: $STOP_RATE events/s for ${STOP_DURATION}s, Streaming killed (SIGKILL) at ${STOP_AT}s, started again ${STOP_FOR}s later..." >&2
+  kill -0 "$broker_pid" 2>/dev/null || die_with_logs "the dev broker died"
+  start_streaming stopped
+  start_api stopped
+  start_sampler "$api_pid" "$LOGS/rss-stopped.txt"
+  start_load stopped "$STOP_RATE" "$STOP_DURATION"
+  at "$STOP_AT"
+  kill -9 "$streaming_pid"
+  down_ms=$(epoch_ms)
+  echo "  Streaming killed" >&2
+  at $((STOP_AT + STOP_FOR))
+  up_ms=$(epoch_ms)
+  start_streaming stopped
+  echo "  Streaming started again" >&2
+  wait_load stopped
+  end_phase stopped
+  timeline=$(outage timeline --requests "$LOGS/requests-stopped.csv" --down "$down_ms" --up "$up_ms") \
+    || die_with_logs "the timeline of streaming-stop failed"
+  # Back, Streaming first waits out its killed instance's session (6 s), then lands the backlog the broker held.
+  check_phase streaming-stop "$api_rss" "Streaming's restart" "$STREAMING_RECOVER_WITHIN"
+  stopped_json=$(
+    cat <<EOF
+{
+    "streaming_killed_ms": $down_ms,
+    "streaming_started_ms": $up_ms,
+$(phase_json stopped)
+  }
+EOF
+  )
+fi
+
+# ---- 4. Kills: the stream processor every KILL_EVERY s, the collector twice, under KILL_RATE events/s -------------
+if [[ " $PHASES " == *" kills "* ]]; then
+  echo "4/4 kills: $KILL_RATE events/s for ${KILL_DURATION}s, Streaming killed (SIGKILL) every ${KILL_EVERY}s, the collector twice..." >&2
+  kill -0 "$broker_pid" 2>/dev/null || die_with_logs "the dev broker died"
+  start_streaming kills
+  start_api kills
+  start_sampler "$api_pid" "$LOGS/rss-kills.txt"
+  start_load kills "$KILL_RATE" "$KILL_DURATION"
+  streaming_kills=0 collector_kills=0
+  for ((t = KILL_EVERY; t < KILL_DURATION - 5; t += KILL_EVERY)); do
+    at "$t"
+    kill -9 "$streaming_pid"
+    streaming_kills=$((streaming_kills + 1))
+    start_streaming kills
+    if ((collector_kills < 2 && t >= (collector_kills + 1) * KILL_DURATION / 3)); then
+      stop_sampler
+      kill -9 "$api_pid"
+      wait "$api_pid" 2>/dev/null || true
+      collector_kills=$((collector_kills + 1))
+      start_api kills
+      start_sampler "$api_pid" "$LOGS/rss-kills.txt"
+    fi
+    echo "  $streaming_kills Streaming kills, $collector_kills collector kills" >&2
+  done
+  kills_up_ms=$(epoch_ms)
+  wait_load kills
+  end_phase kills
+  timeline=$(outage timeline --requests "$LOGS/requests-kills.csv" --down "$kills_up_ms" --up "$kills_up_ms") \
+    || die_with_logs "the timeline of kills failed"
+  # Under kills every few seconds landing keeps falling behind, and the broker refuses for long stretches: no recovery bound.
+  check_phase kills "$api_rss" "the last kill" ""
+  kills_json=$(
+    cat <<EOF
+{
+    "streaming_kills": $streaming_kills,
+    "collector_kills": $collector_kills,
+$(phase_json kills)
+  }
+EOF
+  )
+fi
 broker_rss=$(status_mib "$broker_pid" VmHWM)
 
 json_string() { sed 's/\\/\\\\/g; s/"/\\"/g' <<<"$1" | tr -d '\n'; }
@@ -384,9 +482,13 @@ jq . >"$json" <<EOF
   "settings": { "rate": $RATE, "batch": $BATCH, "connections": $CONNECTIONS, "duration_s": $DURATION, "users": $USERS,
     "partitions": $PARTITIONS, "freeze_at_s": $FREEZE_AT, "thaw_at_s": $THAW_AT, "term_at_s": $TERM_AT,
     "request_timeout_s": $REQUEST_TIMEOUT, "landing_timeout_s": $LANDING_TIMEOUT, "settle_s": $SETTLE,
-    "rss_limit_mib": $RSS_LIMIT_MIB, "recover_within_s": $RECOVER_WITHIN, "compaction": $COMPACTION },
+    "rss_limit_mib": $RSS_LIMIT_MIB, "recover_within_s": $RECOVER_WITHIN, "compaction": $COMPACTION,
+    "stop_rate": $STOP_RATE, "stop_duration_s": $STOP_DURATION, "stop_at_s": $STOP_AT, "stop_for_s": $STOP_FOR,
+    "kill_rate": $KILL_RATE, "kill_duration_s": $KILL_DURATION, "kill_every_s": $KILL_EVERY },
   "freeze": $freeze_json,
   "graceful_stop": $graceful_json,
+  "streaming_stop": $stopped_json,
+  "kills": $kills_json,
   "broker_peak_rss_mib_last_process": $broker_rss,
   "wall_s": $(($(date +%s) - started_at)),
   "failures": [$failure_list]
@@ -410,9 +512,22 @@ if [[ $graceful_json != null ]]; then
   rows graceful-stop "$j"
   echo "| graceful-stop | **accepted but never landed** | **$(q "$j" .lake.missing)** (target 0); Streaming noticed the new broker on $(q "$j" .streaming_new_log_warnings) partitions, logged DATA LOST $(q "$j" .streaming_data_lost_lines) times |"
 fi
+if [[ $stopped_json != null ]]; then
+  j=$stopped_json
+  echo "| streaming-stop | Streaming away | killed at ${STOP_AT}s, started again ${STOP_FOR}s later, of ${STOP_DURATION}s at $STOP_RATE events/s |"
+  echo "| streaming-stop | answers while it was away | $(q "$j" .timeline.while_down.requests) requests: $(statuses "$j" .timeline.while_down); $(q "$j" .timeline.while_down.accepted) events accepted |"
+  rows streaming-stop "$j"
+  echo "| streaming-stop | DATA LOST | logged $(q "$j" .streaming_data_lost_lines) times |"
+fi
+if [[ $kills_json != null ]]; then
+  j=$kills_json
+  echo "| kills | kills | Streaming $(q "$j" .streaming_kills) times (SIGKILL, every ${KILL_EVERY}s), the collector $(q "$j" .collector_kills) times, in ${KILL_DURATION}s at $KILL_RATE events/s |"
+  rows kills "$j"
+  echo "| kills | DATA LOST | logged $(q "$j" .streaming_data_lost_lines) times |"
+fi
 echo
 echo "Load average at start: $load_start ($(nproc) CPUs, shared by the load generator, the collector, Streaming and the broker). Wall time $(($(date +%s) - started_at)) s."
-for phase in freeze graceful; do
+for phase in freeze graceful stopped kills; do
   for app in api streaming; do
     log=$LOGS/$app-$phase.log
     [[ -e $log ]] || continue

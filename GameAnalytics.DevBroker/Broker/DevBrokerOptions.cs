@@ -26,4 +26,16 @@ public sealed class DevBrokerOptions
     /// broker then holds only what is not landed yet, and its fetches stay fast through long loads. 0 keeps them.
     /// </summary>
     public TimeSpan TrimInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How often the guard compares what <see cref="DrainGroup"/> has not landed with what the broker can hold, and
+    /// refuses new records before it would evict unlanded ones. 0 turns the guard off.
+    /// </summary>
+    public TimeSpan GuardInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>
+    /// Unlanded bytes per partition at which new records are refused; accepted again at half. librdkafka's mock
+    /// evicts at 5 MiB, so this leaves room for what arrives between two checks.
+    /// </summary>
+    public long HoldLimit { get; set; } = 3 * 1024 * 1024;
 }

@@ -66,18 +66,57 @@ public sealed class DevKafkaBroker : IAsyncDisposable
         }
     }
 
-    public bool IsRefusingRecords { get; private set; }
+    private readonly Lock _intakeLock = new();
+
+    /// <summary>Whether Produce requests are refused, and why: to stop, or until the stream processor catches up.</summary>
+    public RecordIntake Intake { get; private set; } = RecordIntake.Accepting;
+
+    public bool IsRefusingRecords => Intake != RecordIntake.Accepting;
+
+    /// <summary>Bytes clients have sent the broker, mostly Produce requests: what its memory fills with.</summary>
+    public long BytesReceived => _relay.BytesFromClients;
 
     /// <summary>
     /// From now on every Produce request fails with NOT_ENOUGH_REPLICAS, which producers retry until their message
     /// timeout: nothing new is written, and the collector answers 503. Consumers go on fetching and committing.
     /// </summary>
-    public void RefuseNewRecords()
+    public void RefuseNewRecords() => SetIntake(RecordIntake.Stopping);
+
+    /// <summary>Why records are paused, for health checks.</summary>
+    public string? PauseReason { get; private set; }
+
+    /// <summary>Refuses Produce requests, as <see cref="RefuseNewRecords"/>, until <see cref="ResumeNewRecords"/>.</summary>
+    public void PauseNewRecords(string reason)
     {
-        var errors = new int[RefusedProduceRequests];
-        Array.Fill(errors, NotEnoughReplicas);
-        LibRdKafka.rd_kafka_mock_push_request_errors_array(_cluster, ProduceApiKey, (nuint)errors.Length, errors);
-        IsRefusingRecords = true;
+        PauseReason = reason;
+        SetIntake(RecordIntake.Paused);
+    }
+
+    /// <summary>Accepts Produce requests again after <see cref="PauseNewRecords"/>; a stop's refusal stays.</summary>
+    public void ResumeNewRecords() => SetIntake(RecordIntake.Accepting);
+
+    private void SetIntake(RecordIntake intake)
+    {
+        lock (_intakeLock)
+        {
+            if (Intake == intake || Intake == RecordIntake.Stopping)
+            {
+                return;
+            }
+
+            if (intake == RecordIntake.Accepting)
+            {
+                LibRdKafka.rd_kafka_mock_clear_request_errors(_cluster, ProduceApiKey);
+            }
+            else if (Intake == RecordIntake.Accepting)
+            {
+                var errors = new int[RefusedProduceRequests];
+                Array.Fill(errors, NotEnoughReplicas);
+                LibRdKafka.rd_kafka_mock_push_request_errors_array(_cluster, ProduceApiKey, (nuint)errors.Length, errors);
+            }
+
+            Intake = intake;
+        }
     }
 
     /// <summary>Deletes the partition's records below <paramref name="offset"/>: its earliest offset becomes <paramref name="offset"/>.</summary>

@@ -99,4 +99,7 @@ internal static partial class LibRdKafka
     /// <summary>Each request of <paramref name="apiKey"/> that arrives takes the next error off this stack.</summary>
     [LibraryImport(LibraryName)]
     internal static partial void rd_kafka_mock_push_request_errors_array(nint mockCluster, short apiKey, nuint count, [In] int[] errors);
+
+    [LibraryImport(LibraryName)]
+    internal static partial void rd_kafka_mock_clear_request_errors(nint mockCluster, short apiKey);
 }

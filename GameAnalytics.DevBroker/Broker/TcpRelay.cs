@@ -16,6 +16,7 @@ internal sealed class TcpRelay : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _acceptLoop;
     private readonly HashSet<Socket> _connections = [];
+    private long _bytesFromClients;
 
     private TcpRelay(Socket listener, IPEndPoint target)
     {
@@ -25,6 +26,8 @@ internal sealed class TcpRelay : IAsyncDisposable
     }
 
     public int Port => ((IPEndPoint)_listener.LocalEndPoint!).Port;
+
+    public long BytesFromClients => Interlocked.Read(ref _bytesFromClients);
 
     /// <summary>Binds <paramref name="port"/> on 127.0.0.1 (0 picks a free one).</summary>
     /// <exception cref="PortInUseException">The port is taken.</exception>
@@ -78,7 +81,7 @@ internal sealed class TcpRelay : IAsyncDisposable
             {
                 await upstream.ConnectAsync(_target, _stopping.Token);
                 // When either side closes, close both, as a direct connection would.
-                await Task.WhenAny(PumpAsync(client, upstream), PumpAsync(upstream, client));
+                await Task.WhenAny(PumpAsync(client, upstream, countBytes: true), PumpAsync(upstream, client, countBytes: false));
             }
             catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
             {
@@ -91,7 +94,7 @@ internal sealed class TcpRelay : IAsyncDisposable
         }
     }
 
-    private async Task PumpAsync(Socket from, Socket to)
+    private async Task PumpAsync(Socket from, Socket to, bool countBytes)
     {
         var buffer = new byte[BufferSize];
         try
@@ -100,6 +103,10 @@ internal sealed class TcpRelay : IAsyncDisposable
             while ((read = await from.ReceiveAsync(buffer, SocketFlags.None, _stopping.Token)) > 0)
             {
                 await to.SendAsync(buffer.AsMemory(0, read), SocketFlags.None, _stopping.Token);
+                if (countBytes)
+                {
+                    Interlocked.Add(ref _bytesFromClients, read);
+                }
             }
         }
         catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)

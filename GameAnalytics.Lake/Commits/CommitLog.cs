@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using GameAnalytics.Lake.Storage;
+using GameAnalytics.Lake.Tables;
 
 namespace GameAnalytics.Lake.Commits;
 
@@ -42,6 +43,16 @@ public sealed class CommitLog(ILakeStorage storage, string topic)
 
         storage.Delete(temp);
         return false;
+    }
+
+    /// <summary>Deletes the record temps a writer left behind when it died before its rename.</summary>
+    public void DeleteTemps(int partition)
+    {
+        foreach (var temp in storage.ListFiles(PartitionDirectory(partition), recursive: false)
+            .Where(path => TableFiles.IsHidden(TableFiles.NameOf(path)) && path.EndsWith(".tmp", StringComparison.Ordinal)))
+        {
+            storage.Delete(temp);
+        }
     }
 
     /// <summary>Keeps the newest records; recovery needs only the latest.</summary>

@@ -20,11 +20,15 @@ public sealed class LocalLakeStorage(string root) : ILakeStorage
     public void Write(string path, Action<Stream> write)
     {
         var fullPath = FullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(fullPath)!);
-        using var stream = new FileStream(fullPath, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 1 << 16);
-        write(stream);
-        // A renamed file must not come back empty after a power loss.
-        stream.Flush(flushToDisk: true);
+        CreateDirectory(Path.GetDirectoryName(fullPath)!);
+        using (var stream = new FileStream(fullPath, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 1 << 16))
+        {
+            write(stream);
+            // A renamed file must not come back empty after a power loss.
+            stream.Flush(flushToDisk: true);
+        }
+
+        Posix.SyncDirectory(Path.GetDirectoryName(fullPath)!);
     }
 
     public Stream OpenRead(string path) => File.OpenRead(FullPath(path));
@@ -47,19 +51,24 @@ public sealed class LocalLakeStorage(string root) : ILakeStorage
 
         // On Unix, File.Move checks for the target and then renames, so two writers can both win. link() fails
         // atomically when the target exists.
-        if (NoReplace.link(FullPath(from), FullPath(to)) != 0)
+        if (Posix.link(FullPath(from), FullPath(to)) != 0)
         {
             var error = Marshal.GetLastPInvokeError();
-            return error == NoReplace.AlreadyExists
+            return error == Posix.AlreadyExists
                 ? false
                 : throw new IOException($"Could not link {from} to {to}: {Marshal.GetPInvokeErrorMessage(error)}");
         }
 
         File.Delete(FullPath(from));
+        SyncDirectoriesOf(from, to);
         return true;
     }
 
-    public void Rename(string from, string to) => File.Move(FullPath(from), FullPath(to), overwrite: true);
+    public void Rename(string from, string to)
+    {
+        File.Move(FullPath(from), FullPath(to), overwrite: true);
+        SyncDirectoriesOf(from, to);
+    }
 
     public void Delete(string path) => File.Delete(FullPath(path));
 
@@ -83,7 +92,7 @@ public sealed class LocalLakeStorage(string root) : ILakeStorage
     public IDisposable? TryLock(string path)
     {
         var fullPath = FullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(fullPath)!);
+        CreateDirectory(Path.GetDirectoryName(fullPath)!);
         try
         {
             // Released by the OS if this process dies.
@@ -92,6 +101,30 @@ public sealed class LocalLakeStorage(string root) : ILakeStorage
         catch (IOException)
         {
             return null;
+        }
+    }
+
+    /// <summary>Creates the folder and any missing parents, each durably (its parent flushed).</summary>
+    private static void CreateDirectory(string directory)
+    {
+        if (Directory.Exists(directory))
+        {
+            return;
+        }
+
+        var parent = Path.GetDirectoryName(directory)!;
+        CreateDirectory(parent);
+        Directory.CreateDirectory(directory);
+        Posix.SyncDirectory(parent);
+    }
+
+    private void SyncDirectoriesOf(string from, string to)
+    {
+        var target = Path.GetDirectoryName(FullPath(to))!;
+        Posix.SyncDirectory(target);
+        if (Path.GetDirectoryName(FullPath(from)) is { } source && source != target)
+        {
+            Posix.SyncDirectory(source);
         }
     }
 

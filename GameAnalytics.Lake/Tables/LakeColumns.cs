@@ -15,8 +15,12 @@ public sealed record LakeColumn(string Name, LakeColumnType Type, bool Nullable 
 /// <summary>The columns of the lake's tables, in file order: what every writer writes and every engine declares.</summary>
 public static class LakeColumns
 {
-    /// <summary>The id a client retry keeps: the column that deduplication reads.</summary>
+    /// <summary>The id a client retry keeps. Deduplication keys on it with the player and the type.</summary>
     public const string EventId = "event_id";
+
+    public const string UserId = "user_id";
+
+    public const string EventType = "event_type";
 
     /// <summary>An event table: the original design's six columns first, then ours.</summary>
     public static IReadOnlyList<LakeColumn> Event { get; } =
@@ -26,9 +30,9 @@ public static class LakeColumns
         new("accept", LakeColumnType.String),
         new("host", LakeColumnType.String),
         new("user-agent", LakeColumnType.String),
-        new("event_type", LakeColumnType.String),
+        new(EventType, LakeColumnType.String),
         new(EventId, LakeColumnType.String),
-        new("user_id", LakeColumnType.String),
+        new(UserId, LakeColumnType.String),
         new("received_at", LakeColumnType.Timestamp, Nullable: false),
         new("client_time", LakeColumnType.Timestamp),
         new("properties", LakeColumnType.String),

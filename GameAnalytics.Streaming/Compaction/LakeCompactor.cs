@@ -140,7 +140,7 @@ internal sealed partial class LakeCompactor(ILakeStorage storage, IOptions<Compa
     }
 
     /// <summary>
-    /// Event tables also drop client retries the landing window missed (one row per event_id), and are sorted
+    /// Event tables also drop client retries the landing window missed (one row per player, event_id and type), and are sorted
     /// by received_at so that row-group statistics prune time filters well. Files of before a column was added
     /// merge by column name, the missing column null.
     /// </summary>
@@ -150,7 +150,7 @@ internal sealed partial class LakeCompactor(ILakeStorage storage, IOptions<Compa
         var select = table == TableNames.Rejected
             ? $"select * from read_parquet([{files}], hive_partitioning = false, union_by_name = true) order by rejected_at"
             : $"select * from read_parquet([{files}], hive_partitioning = false, union_by_name = true) " +
-              "qualify row_number() over (partition by event_id order by received_at, kafka_partition, kafka_offset) = 1 order by received_at";
+              "qualify row_number() over (partition by user_id, event_id, event_type order by received_at, kafka_partition, kafka_offset) = 1 order by received_at";
         return $"copy ({select}) to {Literal(output)} (format parquet, compression snappy, row_group_size 1000000)";
     }
 

@@ -1,32 +1,62 @@
 namespace GameAnalytics.Streaming.Consuming;
 
-/// <summary>The last event ids a partition landed, so that a client's retry of an event is landed once. Ids are kept as Guids: 16 bytes, not a string each.</summary>
+/// <summary>
+/// The last events a partition landed, so that a client's retry of an event is landed once. An event is its player's
+/// <c>event_id</c>: two players whose clients chose the same id are two events. Each entry is the id as a Guid and
+/// 64-bit hashes of the player and the type, not strings.
+/// </summary>
 internal sealed class DedupWindow(int capacity)
 {
-    private readonly HashSet<Guid> _ids = [];
-    private readonly Queue<Guid> _order = new();
+    private readonly Dictionary<(Guid EventId, ulong User), ulong> _types = [];
+    private readonly Queue<(Guid EventId, ulong User)> _order = new();
 
-    public int Count => _ids.Count;
+    public int Count => _types.Count;
 
-    /// <returns>False when the id is already in the window: a duplicate.</returns>
-    public bool TryAdd(Guid eventId)
+    public DedupResult TryAdd(Guid eventId, string userId, string eventType)
     {
         if (capacity <= 0)
         {
-            return true;
+            return DedupResult.New;
         }
 
-        if (!_ids.Add(eventId))
+        var key = (eventId, Hash(userId));
+        var type = Hash(eventType);
+        if (_types.TryGetValue(key, out var landedType))
         {
-            return false;
+            // The same player's id on another type of event is a client bug, not a retry: keep it, and say so.
+            return landedType == type ? DedupResult.Duplicate : DedupResult.ReusedForAnotherType;
         }
 
-        _order.Enqueue(eventId);
+        _types.Add(key, type);
+        _order.Enqueue(key);
         if (_order.Count > capacity)
         {
-            _ids.Remove(_order.Dequeue());
+            _types.Remove(_order.Dequeue());
         }
 
-        return true;
+        return DedupResult.New;
     }
+
+    /// <summary>FNV-1a over the UTF-16 text: stable across processes, unlike <see cref="string.GetHashCode()"/>.</summary>
+    private static ulong Hash(string text)
+    {
+        var hash = 14695981039346656037UL;
+        foreach (var character in text)
+        {
+            hash = (hash ^ character) * 1099511628211UL;
+        }
+
+        return hash;
+    }
+}
+
+internal enum DedupResult
+{
+    New,
+
+    /// <summary>A retry of an event already landed or in this batch: only its offset counts.</summary>
+    Duplicate,
+
+    /// <summary>The player's id was landed before with another event type; this event is landed too.</summary>
+    ReusedForAnotherType,
 }

@@ -25,10 +25,13 @@ internal sealed partial class LakeConsumerService(
 {
     private static readonly TimeSpan ConsumeTimeout = TimeSpan.FromMilliseconds(100);
     private static readonly int MaxParallelCommits = Math.Max(2, Environment.ProcessorCount);
+    private static readonly TimeSpan ConsumeFaultPause = TimeSpan.FromSeconds(1);
+    private const string KafkaFault = "kafka";
 
     private readonly StreamingOptions _options = options.Value;
     private readonly LandingTelemetry _telemetry = new(streamingTelemetry, options.Value);
     private readonly Dictionary<int, PartitionBatch> _batches = [];
+    private readonly SuspendedPartitions _suspended = new();
     private PartitionResume? _resume;
     private bool _faulted;
     private int _buffered;
@@ -47,7 +50,7 @@ internal sealed partial class LakeConsumerService(
             .SetPartitionsAssignedHandler(OnAssigned)
             .SetPartitionsRevokedHandler(OnRevoked)
             .SetPartitionsLostHandler((_, lost) => OnLost(lost))
-            .SetErrorHandler((_, error) => LogKafkaError(error.Code, error.Reason))
+            .SetErrorHandler((_, error) => OnKafkaError(error))
             .Build();
         consumer.Subscribe(_options.Topic);
         health.IsRunning = true;
@@ -78,24 +81,108 @@ internal sealed partial class LakeConsumerService(
 
     private void ConsumeOnce(IConsumer<string, byte[]> consumer)
     {
+        RetrySuspended(consumer);
         try
         {
             var result = consumer.Consume(ConsumeTimeout);
             if (result?.Message is not null)
             {
+                health.ClearFault(KafkaFault);
                 Add(consumer, result);
             }
         }
         catch (ConsumeException ex) when (ex.Error.Code is ErrorCode.Local_AutoOffsetReset or ErrorCode.OffsetOutOfRange)
         {
             var partition = ex.ConsumerRecord?.TopicPartition;
-            var targets = partition is null ? consumer.Assignment : [partition];
-            _resume!.SkipLost(consumer, [.. targets.Select(target => _batches.GetValueOrDefault(target.Partition.Value)).OfType<PartitionBatch>()]);
+            var targets = (partition is null ? consumer.Assignment : [partition])
+                .Select(target => _batches.GetValueOrDefault(target.Partition.Value)).OfType<PartitionBatch>().ToList();
+            try
+            {
+                _resume!.SkipLost(consumer, targets);
+            }
+            catch (Exception fault) when (LandingFaults.IsTransient(fault))
+            {
+                foreach (var batch in targets)
+                {
+                    Suspend(consumer, batch.Partition, fault.Message);
+                }
+            }
+        }
+        catch (ConsumeException ex) when (!ex.Error.IsFatal)
+        {
+            // A topic that does not exist yet, a broker that is down: librdkafka reconnects, we ask again.
+            OnKafkaError(ex.Error);
+            Thread.Sleep(ConsumeFaultPause);
         }
 
         FlushDue(consumer);
         _telemetry.ReportLag(consumer, _batches.Values);
     }
+
+    private void OnKafkaError(Error error)
+    {
+        LogKafkaError(error.Code, error.Reason);
+        health.ReportFault(KafkaFault, $"{error.Code}: {error.Reason}");
+        streamingTelemetry.Faults.Add(1, new KeyValuePair<string, object?>("error.type", error.Code.ToString()));
+    }
+
+    /// <summary>Stops landing a partition after a fault: its buffer is dropped and it is paused until it resumes from the lake.</summary>
+    private void Suspend(IConsumer<string, byte[]> consumer, int partition, string reason, bool retryAtOnce = false)
+    {
+        if (_batches.TryGetValue(partition, out var batch))
+        {
+            Drop(batch);
+        }
+
+        var delay = _suspended.Suspend(partition, retryAtOnce);
+        health.ReportFault($"partition {partition}", reason);
+        streamingTelemetry.Faults.Add(1, new KeyValuePair<string, object?>("messaging.destination.partition.id", partition.ToString()));
+        LogSuspended(partition, reason, delay.TotalSeconds);
+    }
+
+    /// <summary>Pauses newly suspended partitions, and resumes those whose delay is over from the lake's position.</summary>
+    private void RetrySuspended(IConsumer<string, byte[]> consumer)
+    {
+        if (_suspended.IsEmpty)
+        {
+            return;
+        }
+
+        var assignment = consumer.Assignment;
+        var toPause = _suspended.TakeUnpaused().Select(Partition).Where(assignment.Contains).ToList();
+        if (toPause.Count > 0)
+        {
+            consumer.Pause(toPause);
+        }
+
+        foreach (var partition in _suspended.Due())
+        {
+            var topicPartition = Partition(partition);
+            if (!assignment.Contains(topicPartition))
+            {
+                // Revoked or lost meanwhile: its next owner resumes it.
+                _suspended.Remove(partition);
+                health.ClearFault($"partition {partition}");
+                continue;
+            }
+
+            try
+            {
+                var batch = _resume!.Resume(consumer, [topicPartition]).Single();
+                consumer.Seek(new TopicPartitionOffset(topicPartition, batch.NextOffset));
+                consumer.Resume([topicPartition]);
+                _batches[partition] = batch;
+                _suspended.Remove(partition);
+                health.ClearFault($"partition {partition}");
+            }
+            catch (Exception fault) when (LandingFaults.IsTransient(fault))
+            {
+                Suspend(consumer, partition, fault.Message);
+            }
+        }
+    }
+
+    private TopicPartition Partition(int partition) => new(_options.Topic, partition);
 
     /// <summary>Consumes, bounded by <see cref="StreamingOptions.CatchUpOnStop"/>, up to each partition's end as the stop began.</summary>
     private void CatchUp(IConsumer<string, byte[]> consumer)
@@ -143,11 +230,19 @@ internal sealed partial class LakeConsumerService(
 
         var parsed = parser.Parse(result);
         _telemetry.TraceProcessing(batch, result, parsed);
-        if (!batch.Add(result.Offset.Value, parsed, result.Message.Value))
+        var added = batch.Add(result.Offset.Value, parsed, result.Message.Value);
+        if (added == DedupResult.Duplicate)
         {
             _telemetry.RecordDuplicate();
+            return;
         }
-        else if (++_buffered >= _options.FlushEvents)
+
+        if (added == DedupResult.ReusedForAnotherType)
+        {
+            _telemetry.RecordReusedEventId();
+        }
+
+        if (++_buffered >= _options.FlushEvents)
         {
             Flush(consumer, _batches.Values.MaxBy(candidate => candidate.Records.Count)!);
         }
@@ -166,13 +261,22 @@ internal sealed partial class LakeConsumerService(
     {
         batches = batches.Where(batch => !batch.IsEmpty).ToArray();
         var commits = new CommitRecord?[batches.Length];
+        var faults = new Exception?[batches.Length];
         var durations = new TimeSpan[batches.Length];
 
         // Partitions land independently (their own files and commit log), so their I/O overlaps.
         Parallel.For(0, batches.Length, new ParallelOptions { MaxDegreeOfParallelism = MaxParallelCommits }, i =>
         {
             var started = Stopwatch.GetTimestamp();
-            commits[i] = Commit(batches[i]);
+            try
+            {
+                commits[i] = Commit(batches[i]);
+            }
+            catch (Exception fault) when (LandingFaults.IsTransient(fault))
+            {
+                faults[i] = fault;
+            }
+
             durations[i] = Stopwatch.GetElapsedTime(started);
         });
 
@@ -180,11 +284,17 @@ internal sealed partial class LakeConsumerService(
         for (var i = 0; i < batches.Length; i++)
         {
             var batch = batches[i];
+            if (faults[i] is { } fault)
+            {
+                Suspend(consumer, batch.Partition, $"landing offsets {batch.FirstOffset} to {batch.LastOffset} failed: {fault.Message}");
+                continue;
+            }
+
             if (commits[i] is not { } commit)
             {
-                // Another instance committed this sequence first: it owns the partition now, until a rebalance says otherwise.
+                // Another instance committed this sequence first: start again from what the lake now holds.
                 LogFenced(batch.Partition, batch.NextSequence);
-                Drop(batch);
+                Suspend(consumer, batch.Partition, $"commit {batch.NextSequence} was made by another instance", retryAtOnce: true);
                 continue;
             }
 
@@ -209,14 +319,27 @@ internal sealed partial class LakeConsumerService(
 
     private List<TopicPartitionOffset> OnAssigned(IConsumer<string, byte[]> consumer, List<TopicPartition> partitions)
     {
-        var positions = new List<TopicPartitionOffset>();
-        foreach (var batch in _resume!.Resume(consumer, partitions))
+        try
         {
-            _batches[batch.Partition] = batch;
-            positions.Add(new TopicPartitionOffset(_options.Topic, batch.Partition, batch.NextOffset));
-        }
+            var positions = new List<TopicPartitionOffset>();
+            foreach (var batch in _resume!.Resume(consumer, partitions))
+            {
+                _batches[batch.Partition] = batch;
+                positions.Add(new TopicPartitionOffset(_options.Topic, batch.Partition, batch.NextOffset));
+            }
 
-        return positions;
+            return positions;
+        }
+        catch (Exception fault) when (LandingFaults.IsTransient(fault))
+        {
+            // Assigned all the same, but not landed: paused at once and resumed from the lake when the fault clears.
+            foreach (var partition in partitions)
+            {
+                Suspend(consumer, partition.Partition.Value, $"resuming failed: {fault.Message}");
+            }
+
+            return [.. partitions.Select(partition => new TopicPartitionOffset(partition, Offset.End))];
+        }
     }
 
     private void OnRevoked(IConsumer<string, byte[]> consumer, List<TopicPartitionOffset> partitions)
@@ -236,6 +359,17 @@ internal sealed partial class LakeConsumerService(
 
             Drop(batch);
         }
+
+        ForgetSuspended(partitions);
+    }
+
+    private void ForgetSuspended(IEnumerable<TopicPartitionOffset> partitions)
+    {
+        foreach (var partition in partitions)
+        {
+            _suspended.Remove(partition.Partition.Value);
+            health.ClearFault($"partition {partition.Partition.Value}");
+        }
     }
 
     private void OnLost(List<TopicPartitionOffset> partitions)
@@ -248,6 +382,8 @@ internal sealed partial class LakeConsumerService(
                 Drop(batch);
             }
         }
+
+        ForgetSuspended(partitions);
     }
 
     private void Drop(PartitionBatch batch)
@@ -267,11 +403,14 @@ internal sealed partial class LakeConsumerService(
     [LoggerMessage(Level = LogLevel.Information, Message = "Landing topic {Topic} (group {GroupId}, Kafka {BootstrapServers}) in the lake at {LakeRoot}")]
     private partial void LogStarting(string lakeRoot, string topic, string groupId, string bootstrapServers);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Partition {Partition}: commit {Sequence} was already made by another instance; dropping this batch and the partition until it is assigned again")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Partition {Partition}: commit {Sequence} was already made by another instance; dropping this batch and resuming from the lake")]
     private partial void LogFenced(int partition, long sequence);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = $"{{Count}} records of partition {{Partition}} (offsets {{First}} to {{Last}}) were not valid events and landed in {TableNames.Rejected}")]
     private partial void LogRejected(long count, int partition, long first, long last);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Partition {Partition} suspended: {Reason}. Resuming from the lake's position in {Seconds:F1} s")]
+    private partial void LogSuspended(int partition, string reason, double seconds);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Kafka consumer error {Code}: {Reason}")]
     private partial void LogKafkaError(ErrorCode code, string reason);

@@ -111,6 +111,8 @@ internal sealed class LandingTelemetry(StreamingTelemetry telemetry, StreamingOp
 
     public void RecordDuplicate() => telemetry.Duplicates.Add(1);
 
+    public void RecordReusedEventId() => telemetry.ReusedEventIds.Add(1);
+
     /// <summary>At most once a second, each partition's records in Kafka not yet landed, from the consumer's cached watermarks.</summary>
     public void ReportLag(IConsumer<string, byte[]> consumer, IEnumerable<PartitionBatch> batches)
     {

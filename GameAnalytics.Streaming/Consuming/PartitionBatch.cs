@@ -4,7 +4,7 @@ using GameAnalytics.Streaming.Landing;
 namespace GameAnalytics.Streaming.Consuming;
 
 /// <summary>What one assigned partition has consumed since its last commit.</summary>
-internal sealed class PartitionBatch(int partition, long nextSequence, long nextOffset, DedupWindow recentEventIds)
+internal sealed class PartitionBatch(int partition, long nextSequence, long nextOffset, DedupWindow recentEvents)
 {
     private const int MaxLinks = 1000;
 
@@ -24,7 +24,7 @@ internal sealed class PartitionBatch(int partition, long nextSequence, long next
     /// <summary>Nothing consumed since the last commit (a batch of duplicates only still has offsets to commit).</summary>
     public bool IsEmpty => FirstOffset < 0;
 
-    public DedupWindow RecentEventIds { get; } = recentEventIds;
+    public DedupWindow RecentEvents { get; } = recentEvents;
 
     public long FirstOffset { get; private set; } = -1;
 
@@ -41,8 +41,8 @@ internal sealed class PartitionBatch(int partition, long nextSequence, long next
     /// <summary>The raw <c>traceparent</c> of the last record, to start a processing span only when it changes.</summary>
     public byte[]? LastTraceparent { get; set; }
 
-    /// <returns>False when the record is a retry of an event already landed or in this batch: only its offset counts.</returns>
-    public bool Add(long offset, ParsedRecord record, byte[]? value)
+    /// <returns>Whether the record is a new event, or a retry of one already landed or in this batch (only its offset counts).</returns>
+    public DedupResult Add(long offset, ParsedRecord record, byte[]? value)
     {
         LastValue = value;
         if (IsEmpty)
@@ -52,13 +52,13 @@ internal sealed class PartitionBatch(int partition, long nextSequence, long next
         }
 
         LastOffset = offset;
-        if (record.Event is { } landed && !RecentEventIds.TryAdd(Guid.Parse(landed.EventId)))
+        var result = record.Event is { } landed ? RecentEvents.TryAdd(Guid.Parse(landed.EventId), landed.UserId, landed.EventType) : DedupResult.New;
+        if (result != DedupResult.Duplicate)
         {
-            return false;
+            Records.Add(record);
         }
 
-        Records.Add(record);
-        return true;
+        return result;
     }
 
     public void Link(ActivityContext context)

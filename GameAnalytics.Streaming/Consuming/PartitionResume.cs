@@ -44,6 +44,12 @@ internal sealed partial class PartitionResume(
         foreach (var batch in behind)
         {
             var partition = new TopicPartition(options.Topic, batch.Partition);
+            // Revoked meanwhile: its next owner resumes it from the lake.
+            if (!consumer.Assignment.Contains(partition))
+            {
+                continue;
+            }
+
             var watermarks = consumer.QueryWatermarkOffsets(partition, BrokerTimeout);
             if (batch.ExpectedOffset < watermarks.Low)
             {
@@ -57,11 +63,11 @@ internal sealed partial class PartitionResume(
     private DedupWindow RecentEventIds(int partition)
     {
         var window = new DedupWindow(options.DedupWindow);
-        foreach (var id in committer.RecentEventIds(partition, options.DedupWindow).Reverse())
+        foreach (var landed in committer.RecentEvents(partition, options.DedupWindow).Reverse())
         {
-            if (Guid.TryParse(id, out var eventId))
+            if (Guid.TryParse(landed.EventId, out var eventId))
             {
-                window.TryAdd(eventId);
+                window.TryAdd(eventId, landed.UserId, landed.EventType);
             }
         }
 
@@ -88,7 +94,13 @@ internal sealed partial class PartitionResume(
         }
 
         // The lake's last record must still be where it landed from; otherwise these are a new broker's or topic's offsets.
-        if (latest.NextOffset > watermarks.High || !fingerprints.Matches(partition, latest.LastOffset, latest.LastRecordFingerprint))
+        var same = latest.NextOffset > watermarks.High ? false : fingerprints.Matches(partition, latest.LastOffset, latest.LastRecordFingerprint);
+        if (same is null)
+        {
+            throw new TransientLandingException($"Kafka did not return the record at offset {latest.LastOffset} of partition {partition.Partition.Value}, which tells whether it is the log the lake landed from");
+        }
+
+        if (same == false)
         {
             LogNewLog(partition.Partition.Value, latest.LastOffset, watermarks.High, watermarks.Low);
             return watermarks.Low;

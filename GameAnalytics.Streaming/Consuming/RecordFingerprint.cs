@@ -23,8 +23,11 @@ internal sealed class RecordFingerprint(ConsumerConfig groupConfig) : IDisposabl
 
     public static string Of(byte[]? value) => Convert.ToHexString(SHA256.HashData(value ?? []), 0, 16);
 
-    /// <returns>True when the record at <paramref name="offset"/> has <paramref name="fingerprint"/>; false when it differs or cannot be read.</returns>
-    public bool Matches(TopicPartition partition, long offset, string fingerprint)
+    /// <returns>
+    /// True when the record at <paramref name="offset"/> has <paramref name="fingerprint"/>, false when Kafka holds
+    /// another record there, null when it could not be read now (a timeout, a consume error): ask again later.
+    /// </returns>
+    public bool? Matches(TopicPartition partition, long offset, string fingerprint)
     {
         _reader.Assign(new TopicPartitionOffset(partition, offset));
         try
@@ -39,11 +42,16 @@ internal sealed class RecordFingerprint(ConsumerConfig groupConfig) : IDisposabl
                 }
             }
 
+            return null;
+        }
+        catch (ConsumeException ex) when (ex.Error.Code is ErrorCode.OffsetOutOfRange or ErrorCode.Local_AutoOffsetReset)
+        {
+            // The log no longer has that offset: whatever is there now is not the record the lake landed.
             return false;
         }
         catch (ConsumeException)
         {
-            return false;
+            return null;
         }
         finally
         {

@@ -18,9 +18,11 @@ internal sealed class StreamingTelemetry : IDisposable
         Landed = _meter.CreateCounter<long>("gameanalytics.streaming.events.landed", "{event}", "Events committed to the lake.");
         Rejected = _meter.CreateCounter<long>("gameanalytics.streaming.events.rejected", "{event}", $"Records landed in {TableNames.Rejected}.");
         Duplicates = _meter.CreateCounter<long>("gameanalytics.streaming.events.duplicates", "{event}", "Client retries of an event already landed, dropped.");
+        ReusedEventIds = _meter.CreateCounter<long>("gameanalytics.streaming.events.reused_ids", "{event}", "Events landed though their player had sent the same event_id with another event_type (a client bug).");
         FilesWritten = _meter.CreateCounter<long>("gameanalytics.streaming.files.written", "{file}", "Parquet files committed.");
         FilesCompacted = _meter.CreateCounter<long>("gameanalytics.streaming.files.compacted", "{file}", "Small files replaced by compaction.");
         LostOffsets = _meter.CreateCounter<long>("gameanalytics.streaming.offsets.lost", "{offset}", "Offsets Kafka no longer had when the processor needed them.");
+        Faults = _meter.CreateCounter<long>("gameanalytics.streaming.faults", "{fault}", "Landing or consuming failures that were retried (a full disk, an unreachable broker or WebHDFS, a refused commit).");
         BatchSize = _meter.CreateHistogram<long>("gameanalytics.streaming.batch.size", "{record}", "Records per landed batch.");
         BatchDuration = _meter.CreateHistogram<double>("gameanalytics.streaming.batch.duration", "s", "Time to write and commit one batch.");
         Freshness = _meter.CreateHistogram<double>("gameanalytics.streaming.freshness", "s", "Commit time minus received_at, per event.");
@@ -35,11 +37,15 @@ internal sealed class StreamingTelemetry : IDisposable
 
     public Counter<long> Duplicates { get; }
 
+    public Counter<long> ReusedEventIds { get; }
+
     public Counter<long> FilesWritten { get; }
 
     public Counter<long> FilesCompacted { get; }
 
     public Counter<long> LostOffsets { get; }
+
+    public Counter<long> Faults { get; }
 
     public Histogram<long> BatchSize { get; }
 

@@ -79,6 +79,11 @@ internal sealed class LakeCommitter(ILakeStorage storage, CommitLog commitLog, P
             Publish(commit);
         }
 
+        foreach (var partition in partitions)
+        {
+            commitLog.DeleteTemps(partition);
+        }
+
         // One listing for all of them: in HDFS every folder listed is a request.
         foreach (var orphan in storage.ListFiles("", recursive: true).Where(path => TableFiles.TempPartition(path) is { } partition && latest.ContainsKey(partition)))
         {
@@ -90,20 +95,20 @@ internal sealed class LakeCommitter(ILakeStorage storage, CommitLog commitLog, P
 
     public CommitRecord? Recover(int partition) => Recover([partition])[partition];
 
-    /// <summary>The event ids this partition landed most recently, newest commits first, at most <paramref name="limit"/>.</summary>
-    public IEnumerable<string> RecentEventIds(int partition, int limit) =>
+    /// <summary>The events this partition landed most recently, newest commits first, at most <paramref name="limit"/>.</summary>
+    public IEnumerable<LandedEventKey> RecentEvents(int partition, int limit) =>
         commitLog.Recent(partition)
             .SelectMany(commit => commit.Files.Where(file => !file.StartsWith(TableNames.Rejected + "/", StringComparison.Ordinal)))
             .Where(storage.Exists)
-            .SelectMany(ReadEventIds)
+            .SelectMany(ReadEventKeys)
             .Take(limit);
 
-    private IEnumerable<string> ReadEventIds(string path)
+    private IEnumerable<LandedEventKey> ReadEventKeys(string path)
     {
         using var stream = storage.OpenRead(path);
-        foreach (var id in ParquetTableWriter.ReadEventIds(stream))
+        foreach (var key in ParquetTableWriter.ReadEventKeys(stream))
         {
-            yield return id;
+            yield return key;
         }
     }
 

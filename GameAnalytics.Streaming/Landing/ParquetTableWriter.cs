@@ -59,12 +59,13 @@ internal sealed class ParquetTableWriter
         file.Close();
     }
 
-    /// <summary>The event ids of an event table file, read from that column alone.</summary>
-    public static IEnumerable<string> ReadEventIds(Stream input)
+    /// <summary>What identifies each event of an event table file (its id, player and type), read from those columns alone.</summary>
+    public static IEnumerable<LandedEventKey> ReadEventKeys(Stream input)
     {
         using var file = new ParquetFileReader(input, leaveOpen: true);
-        var column = file.FileMetaData.Schema.ColumnIndex(LakeColumns.EventId);
-        if (column < 0)
+        var schema = file.FileMetaData.Schema;
+        int[] columns = [schema.ColumnIndex(LakeColumns.EventId), schema.ColumnIndex(LakeColumns.UserId), schema.ColumnIndex(LakeColumns.EventType)];
+        if (columns.Any(column => column < 0))
         {
             yield break;
         }
@@ -72,11 +73,16 @@ internal sealed class ParquetTableWriter
         for (var group = 0; group < file.FileMetaData.NumRowGroups; group++)
         {
             using var rowGroup = file.RowGroup(group);
-            using var columnReader = rowGroup.Column(column);
-            using var reader = columnReader.LogicalReader<string>();
-            foreach (var id in reader.ReadAll((int)rowGroup.MetaData.NumRows))
+            var rows = (int)rowGroup.MetaData.NumRows;
+            var values = columns.Select(column =>
             {
-                yield return id;
+                using var columnReader = rowGroup.Column(column);
+                using var reader = columnReader.LogicalReader<string>();
+                return reader.ReadAll(rows);
+            }).ToArray();
+            for (var row = 0; row < rows; row++)
+            {
+                yield return new LandedEventKey(values[0][row], values[1][row], values[2][row]);
             }
         }
     }
@@ -114,3 +120,6 @@ internal sealed class ParquetTableWriter
         .EnableStatistics()
         .Build();
 }
+
+/// <summary>An event as the retry window knows it.</summary>
+internal readonly record struct LandedEventKey(string EventId, string UserId, string EventType);

@@ -32,7 +32,7 @@ public static class StreamingHost
         return host;
     }
 
-    public static async Task<List<Guid>> ProduceAsync(string bootstrapServers, string topic, int count, string eventType = "purchase_sword", string? user = null, Guid? eventId = null)
+    public static async Task<List<Guid>> ProduceAsync(string bootstrapServers, string topic, int count, string eventType = "purchase_sword", string? user = null, Guid? eventId = null, string? key = null)
     {
         using var producer = new ProducerBuilder<string, byte[]>(new ProducerConfig { BootstrapServers = bootstrapServers, Acks = Acks.All, EnableIdempotence = true }).Build();
         var ids = new List<Guid>(count);
@@ -49,7 +49,7 @@ public static class StreamingHost
                 Accept = "*/*",
             };
             ids.Add(envelope.EventId);
-            producer.Produce(topic, new Message<string, byte[]> { Key = envelope.UserId, Value = envelope.ToUtf8Json() });
+            producer.Produce(topic, new Message<string, byte[]> { Key = key ?? envelope.UserId, Value = envelope.ToUtf8Json() });
         }
 
         producer.Flush(TimeSpan.FromSeconds(30));

@@ -198,6 +198,21 @@ public sealed class LakeCompactorTests : IDisposable
         Assert.Equal(_landed.Order(), lake.EventIds("sword_purchases").Order());
     }
 
+    [Fact]
+    public void Keeps_the_events_of_two_players_whose_clients_chose_the_same_event_id()
+    {
+        Land(batches: 10, perBatch: 10);
+        var shared = _landed[3];
+        LandedEvents.Write(_lake.Path, "sword_purchases", 99,
+            [LandedEvents.Create("purchase_sword", "another-player", new DateTime(2026, 11, 29, 19, 30, 0, DateTimeKind.Utc), 99_000, shared)]);
+
+        NewCompactor().Compact("sword_purchases");
+
+        using var lake = new LakeQuery(_lake.Path);
+        Assert.Equal(_landed.Append(shared).Order(), lake.EventIds("sword_purchases").Order());
+        Assert.Single(TableSnapshot.Files(new LocalLakeStorage(_lake.Path), "sword_purchases"));
+    }
+
     private LakeCompactor NewCompactor() =>
         new(new LocalLakeStorage(_lake.Path), Options.Create(new CompactionOptions()), _clock, NullLogger<LakeCompactor>.Instance);
 

@@ -228,6 +228,25 @@ public sealed class StreamingPipelineTests(DevBrokerFixture kafka) : IDisposable
     }
 
     [Fact]
+    public async Task An_event_is_its_players_event_id_two_players_sharing_an_id_both_land_and_a_retry_lands_once()
+    {
+        var shared = Guid.CreateVersion7();
+        // One Kafka key, so that all of them meet in one partition's retry window.
+        await StreamingHost.ProduceAsync(kafka.BootstrapServers, _topic, 2, "join_guild", user: "player-a", eventId: shared, key: "one-partition");
+        await StreamingHost.ProduceAsync(kafka.BootstrapServers, _topic, 1, "join_guild", user: "player-b", eventId: shared, key: "one-partition");
+        await StreamingHost.ProduceAsync(kafka.BootstrapServers, _topic, 1, "slay_dragon", user: "player-a", eventId: shared, key: "one-partition");
+        using var lake = new LakeQuery(_lake.Path);
+        using var host = StreamingHost.Build(kafka.BootstrapServers, _topic, _lake.Path);
+        await host.StartAsync();
+        await StreamingHost.WaitUntilAsync(() => lake.EventIds("join_guilds").Count >= 2 && lake.EventIds("slay_dragons").Count >= 1, "the events land");
+        await Task.Delay(1000);
+        await host.StopAsync();
+
+        Assert.Equal(["player-a", "player-b"], lake.Rows($"select user_id from {lake.Table("join_guilds")} order by user_id").Select(row => (string)row[0]!));
+        Assert.Equal([shared.ToString()], lake.EventIds("slay_dragons"));
+    }
+
+    [Fact]
     public async Task Records_kafka_dropped_before_they_landed_are_reported_as_lost_never_skipped_silently()
     {
         const string user = "user1.datafun.com";

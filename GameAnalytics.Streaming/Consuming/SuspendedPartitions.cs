@@ -1,0 +1,57 @@
+using System.Diagnostics;
+
+namespace GameAnalytics.Streaming.Consuming;
+
+/// <summary>
+/// Partitions whose landing hit a fault that passes: each waits, paused in Kafka, for a delay that doubles with each
+/// failed attempt, then resumes from the lake's own position.
+/// </summary>
+internal sealed class SuspendedPartitions
+{
+    private static readonly TimeSpan FirstDelay = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan MaxDelay = TimeSpan.FromSeconds(30);
+
+    private readonly Dictionary<int, Suspension> _partitions = [];
+
+    public bool IsEmpty => _partitions.Count == 0;
+
+    /// <returns>How long the partition waits before its next attempt.</returns>
+    public TimeSpan Suspend(int partition, bool retryAtOnce = false)
+    {
+        var attempts = _partitions.TryGetValue(partition, out var previous) ? previous.Attempts + 1 : 1;
+        var delay = retryAtOnce ? TimeSpan.Zero : Backoff(attempts);
+        _partitions[partition] = new Suspension(attempts, Stopwatch.GetTimestamp() + (long)(delay.TotalSeconds * Stopwatch.Frequency), Paused: false);
+        return delay;
+    }
+
+    public bool Contains(int partition) => _partitions.ContainsKey(partition);
+
+    public void Remove(int partition) => _partitions.Remove(partition);
+
+    /// <summary>Suspended partitions not paused in Kafka yet; marks them paused.</summary>
+    public IReadOnlyList<int> TakeUnpaused()
+    {
+        var unpaused = _partitions.Where(entry => !entry.Value.Paused).Select(entry => entry.Key).ToList();
+        foreach (var partition in unpaused)
+        {
+            _partitions[partition] = _partitions[partition] with { Paused = true };
+        }
+
+        return unpaused;
+    }
+
+    public IReadOnlyList<int> Due()
+    {
+        var now = Stopwatch.GetTimestamp();
+        return [.. _partitions.Where(entry => entry.Value.RetryAt <= now).Select(entry => entry.Key)];
+    }
+
+    private static TimeSpan Backoff(int attempts)
+    {
+        var delay = Math.Min(MaxDelay.TotalSeconds, FirstDelay.TotalSeconds * Math.Pow(2, Math.Min(attempts - 1, 16)));
+        // Jitter, so that instances retrying one shared fault do not all come back at once.
+        return TimeSpan.FromSeconds(delay * (0.8 + (0.4 * Random.Shared.NextDouble())));
+    }
+
+    private readonly record struct Suspension(int Attempts, long RetryAt, bool Paused);
+}

@@ -1,0 +1,57 @@
+using GameAnalytics.Tests.Fixtures;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace GameAnalytics.Tests.Streaming;
+
+/// <summary>Faults that pass are retried: the stream processor turns degraded, never stops, and lands everything once.</summary>
+[Collection(KafkaCollection.Name)]
+public sealed class LandingFaultTests(DevBrokerFixture kafka)
+{
+    private readonly string _topic = $"events-{Guid.NewGuid():N}";
+
+    [Fact]
+    public async Task A_full_disk_suspends_landing_and_it_resumes_exactly_once_when_space_is_freed()
+    {
+        using var disk = new SmallDisk(mebibytes: 8);
+        var lakeRoot = Path.Combine(disk.Path, "lake");
+        using var lake = new LakeQuery(lakeRoot);
+        using var host = StreamingHost.Build(kafka.BootstrapServers, _topic, lakeRoot);
+        var sent = await StreamingHost.ProduceAsync(kafka.BootstrapServers, _topic, 300, "slay_dragon");
+        await host.StartAsync();
+        await StreamingHost.WaitUntilAsync(() => lake.EventIds("slay_dragons").Count >= 300, "the first events land");
+
+        var filler = disk.Fill();
+        sent.AddRange(await StreamingHost.ProduceAsync(kafka.BootstrapServers, _topic, 300, "slay_dragon"));
+        var health = host.Services.GetRequiredService<HealthCheckService>();
+        HealthReport? degraded = null;
+        await StreamingHost.WaitUntilAsync(() => (degraded = health.CheckHealthAsync().Result).Status == HealthStatus.Degraded, "health turns degraded");
+        Assert.Contains("No space left on device", degraded!.Entries["streaming"].Description);
+
+        File.Delete(filler);
+        await StreamingHost.WaitUntilAsync(() => lake.EventIds("slay_dragons").Count >= sent.Count, "every event lands once space is freed", TimeSpan.FromSeconds(90));
+        await StreamingHost.WaitUntilAsync(() => health.CheckHealthAsync().Result.Status == HealthStatus.Healthy, "health recovers");
+        await host.StopAsync();
+
+        Assert.Equal(sent.Select(id => id.ToString()).Order(), lake.EventIds("slay_dragons").Order());
+        Assert.Empty(Directory.EnumerateFiles(lakeRoot, "*.tmp", SearchOption.AllDirectories));
+    }
+
+    [Fact]
+    public async Task A_topic_created_after_the_service_started_is_landed_once_it_exists()
+    {
+        using var lakeDirectory = new TempDirectory();
+        using var lake = new LakeQuery(lakeDirectory.Path);
+        using var host = StreamingHost.Build(kafka.BootstrapServers, _topic, lakeDirectory.Path);
+        await host.StartAsync();
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        var health = host.Services.GetRequiredService<HealthCheckService>();
+        Assert.NotEqual(HealthStatus.Unhealthy, (await health.CheckHealthAsync()).Status);
+
+        var sent = await StreamingHost.ProduceAsync(kafka.BootstrapServers, _topic, 200, "catch_butterfly");
+        await StreamingHost.WaitUntilAsync(() => lake.EventIds("catch_butterflies").Count >= sent.Count, "the new topic's events land", TimeSpan.FromSeconds(90));
+        await host.StopAsync();
+
+        Assert.Equal(sent.Select(id => id.ToString()).Order(), lake.EventIds("catch_butterflies").Order());
+    }
+}
