@@ -50,6 +50,12 @@ foreach (var path in Directory.EnumerateFiles(streaming, "*.json", SearchOption.
     using var record = JsonDocument.Parse(File.ReadAllBytes(path));
     var committedAt = record.RootElement.GetProperty("committed_at").GetDateTimeOffset();
     var committedMs = (committedAt.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / (double)TimeSpan.TicksPerMillisecond;
+    // A takeover record (a new owner of the partition) lands nothing.
+    if (record.RootElement.GetProperty("files").GetArrayLength() == 0)
+    {
+        continue;
+    }
+
     commits++;
     var (commitOldest, commitNewest) = (double.MinValue, double.MaxValue);
     foreach (var file in record.RootElement.GetProperty("files").EnumerateArray().Select(f => f.GetString()!))

@@ -62,6 +62,30 @@ public static class TableFiles
         return $"{path[..(slash + 1)]}.{path[(slash + 1)..]}.{stagingToken}.tmp";
     }
 
+    /// <summary>
+    /// A writer's staging token: its ownership epoch of the partition (the sequence of the commit record that began
+    /// its ownership), so that a recovery can tell a newer owner's staged files from an older one's, then a Guid.
+    /// </summary>
+    public static string StagingToken(long epoch) => string.Create(CultureInfo.InvariantCulture, $"e{epoch:D12}-{Guid.NewGuid():N}");
+
+    /// <summary>The ownership epoch a staged table file was written in; null for any other file, or one staged before epochs.</summary>
+    public static long? TempEpoch(string path)
+    {
+        var name = NameOf(path);
+        if (!name.EndsWith(".tmp", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var token = name[..^".tmp".Length];
+        token = token[(token.LastIndexOf('.') + 1)..];
+        var dash = token.IndexOf('-');
+        return token.StartsWith('e') && dash > 1
+            && long.TryParse(token.AsSpan(1, dash - 1), NumberStyles.None, CultureInfo.InvariantCulture, out var epoch)
+            ? epoch
+            : null;
+    }
+
     /// <summary>The Kafka partition of a staged table file, or null for any other file (commit records' temps live elsewhere).</summary>
     public static int? TempPartition(string path)
     {

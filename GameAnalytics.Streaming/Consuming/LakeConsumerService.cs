@@ -44,6 +44,7 @@ internal sealed partial class LakeConsumerService(
         var config = KafkaConsumerConfig.Create(configuration, _options);
         using var fingerprints = new RecordFingerprint(config);
         _resume = new PartitionResume(committer, fingerprints, _options, streamingTelemetry, health, logger);
+        committer.FilesMissing += _resume.ReportMissingFiles;
         LogStarting(committer.Location, _options.Topic, _options.GroupId, config.BootstrapServers);
 
         using var consumer = new ConsumerBuilder<string, byte[]>(config)
@@ -75,6 +76,7 @@ internal sealed partial class LakeConsumerService(
         finally
         {
             health.IsRunning = false;
+            committer.FilesMissing -= _resume.ReportMissingFiles;
             consumer.Close();
         }
     }
@@ -312,7 +314,7 @@ internal sealed partial class LakeConsumerService(
     private CommitRecord? Commit(PartitionBatch batch)
     {
         using var activity = _telemetry.StartCommit(batch);
-        var commit = committer.Commit(batch.Partition, batch.NextSequence, batch.FirstOffset, batch.LastOffset, RecordFingerprint.Of(batch.LastValue), batch.Records);
+        var commit = committer.Commit(batch.Partition, batch.NextSequence, batch.FirstOffset, batch.LastOffset, RecordFingerprint.Of(batch.LastValue), batch.Records, batch.Epoch);
         LandingTelemetry.EndCommit(activity, commit);
         return commit;
     }

@@ -4,11 +4,14 @@ using GameAnalytics.Streaming.Landing;
 namespace GameAnalytics.Streaming.Consuming;
 
 /// <summary>What one assigned partition has consumed since its last commit.</summary>
-internal sealed class PartitionBatch(int partition, long nextSequence, long nextOffset, DedupWindow recentEvents)
+internal sealed class PartitionBatch(int partition, long nextSequence, long epoch, long nextOffset, DedupWindow recentEvents)
 {
     private const int MaxLinks = 1000;
 
     public int Partition { get; } = partition;
+
+    /// <summary>This instance's ownership of the partition: the sequence of its takeover record.</summary>
+    public long Epoch { get; } = epoch;
 
     /// <summary>The sequence the next commit of this partition takes.</summary>
     public long NextSequence { get; private set; } = nextSequence;

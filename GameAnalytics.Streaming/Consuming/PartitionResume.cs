@@ -19,17 +19,17 @@ internal sealed partial class PartitionResume(
 {
     private static readonly TimeSpan BrokerTimeout = TimeSpan.FromSeconds(10);
 
-    /// <summary>Finishes the partitions' last commits and starts a batch for each at its resume offset.</summary>
+    /// <summary>Finishes the partitions' last commits, takes them over, and starts a batch for each at its resume offset.</summary>
     public IReadOnlyList<PartitionBatch> Resume(IConsumer<string, byte[]> consumer, IReadOnlyList<TopicPartition> partitions)
     {
         var recovered = committer.Recover([.. partitions.Select(partition => partition.Partition.Value)]);
         var batches = new List<PartitionBatch>(partitions.Count);
         foreach (var partition in partitions)
         {
-            var latest = recovered[partition.Partition.Value];
-            var start = StartOffset(consumer, partition, latest);
-            batches.Add(new PartitionBatch(partition.Partition.Value, latest is null ? 0 : latest.Sequence + 1, start, RecentEventIds(partition.Partition.Value)));
-            LogAssigned(partition.Partition.Value, start, latest?.Sequence ?? -1);
+            var takeover = recovered[partition.Partition.Value];
+            var start = StartOffset(consumer, partition, takeover.HasLanded ? takeover : null);
+            batches.Add(new PartitionBatch(partition.Partition.Value, takeover.Sequence + 1, takeover.Epoch, start, RecentEventIds(partition.Partition.Value)));
+            LogAssigned(partition.Partition.Value, start, takeover.Sequence);
         }
 
         return batches;
@@ -74,6 +74,7 @@ internal sealed partial class PartitionResume(
         return window;
     }
 
+    /// <param name="latest">What the lake landed last of the partition; null when nothing yet.</param>
     private long StartOffset(IConsumer<string, byte[]> consumer, TopicPartition partition, CommitRecord? latest)
     {
         var watermarks = consumer.QueryWatermarkOffsets(partition, BrokerTimeout);
@@ -109,14 +110,22 @@ internal sealed partial class PartitionResume(
         return latest.NextOffset;
     }
 
+    /// <summary>A commit whose files are gone (deleted by hand, or by a bug): its offsets are in no file.</summary>
+    public void ReportMissingFiles(CommitRecord commit, IReadOnlyList<string> files)
+    {
+        LogMissingFiles(commit.Partition, commit.Sequence, commit.FirstOffset, commit.LastOffset, string.Join(", ", files));
+        telemetry.LostOffsets.Add(commit.LastOffset - commit.FirstOffset + 1, new KeyValuePair<string, object?>("messaging.destination.partition.id", commit.Partition.ToString()));
+        health.ReportLoss($"partition {commit.Partition} commit {commit.Sequence} (offsets {commit.FirstOffset} to {commit.LastOffset}) names files that are gone: {string.Join(", ", files)}");
+    }
+
     private void ReportLoss(int partition, long from, long to)
     {
         LogLostOffsets(partition, from, to - 1, to - from);
         telemetry.LostOffsets.Add(to - from, new KeyValuePair<string, object?>("messaging.destination.partition.id", partition.ToString()));
-        health.ReportLoss($"partition {partition} offsets {from} to {to - 1}");
+        health.ReportLoss($"Kafka no longer had partition {partition} offsets {from} to {to - 1}, which the lake needed");
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Partition {Partition} assigned: resuming at offset {Offset} after lake commit {Sequence}")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Partition {Partition} assigned: resuming at offset {Offset}, taken over with lake commit {Sequence}")]
     private partial void LogAssigned(int partition, long offset, long sequence);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Partition {Partition}: the lake has nothing of it yet and Kafka starts at offset {Low}: records before it, if any, were never landed")]
@@ -124,6 +133,9 @@ internal sealed partial class PartitionResume(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Partition {Partition}: Kafka no longer holds at offset {LastOffset} the record the lake landed from there (its log now ends at {High}): a new broker or topic. Landing all its records from offset {Offset}")]
     private partial void LogNewLog(int partition, long lastOffset, long high, long offset);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "DATA LOST: partition {Partition} commit {Sequence} (offsets {From} to {To}) names files that exist neither staged nor in place, and no compaction replaced them: {Files}")]
+    private partial void LogMissingFiles(int partition, long sequence, long from, long to, string files);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "DATA LOST: partition {Partition} offsets {From} to {To} ({Count} records) are no longer in Kafka and were never landed")]
     private partial void LogLostOffsets(int partition, long from, long to, long count);

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace GameAnalytics.Streaming.Diagnostics;
 
 /// <summary>
-/// Degraded once Kafka has lost offsets the lake needed, or while a fault (a full disk, an unreachable broker or
+/// Degraded once data was lost (offsets Kafka no longer had, or committed files that are gone), or while a fault (a full disk, an unreachable broker or
 /// WebHDFS) holds up landing; unhealthy if the consume loop stopped.
 /// </summary>
 internal sealed class StreamingHealth : IHealthCheck
@@ -53,7 +53,7 @@ internal sealed class StreamingHealth : IHealthCheck
         {
             if (_losses.Count > 0)
             {
-                problems.Add($"DATA LOST: Kafka no longer had records the lake needed: {string.Join("; ", _losses.TakeLast(10))}");
+                problems.Add($"DATA LOST: {string.Join("; ", _losses.TakeLast(10))}");
             }
         }
 

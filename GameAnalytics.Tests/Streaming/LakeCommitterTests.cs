@@ -113,11 +113,70 @@ public sealed class LakeCommitterTests : IDisposable
         clock.Advance(TimeSpan.FromHours(1));
         compactor.Compact("sword_purchases");
 
-        var latest = NewCommitter().Recover(Partition);
+        var restarted = NewCommitter();
+        var missing = new List<string>();
+        restarted.FilesMissing += (_, files) => missing.AddRange(files);
+        var latest = restarted.Recover(Partition);
 
-        Assert.Equal(100, latest!.NextOffset);
+        Assert.Equal(100, latest.NextOffset);
+        Assert.Empty(missing);
         using var lake = new LakeQuery(_lake.Path);
         Assert.Equal(50, lake.EventIds("sword_purchases").Count);
+    }
+
+    [Fact]
+    public void An_owner_stalled_with_a_staged_batch_cannot_commit_it_after_another_took_the_partition_over()
+    {
+        var stalled = NewCommitter();
+        var next = NewCommitter();
+        var ownership = stalled.Recover(Partition);
+        var records = Records(firstOffset: 0, count: 20);
+        CommitRecord? takenOver = null;
+        // Staged, not yet committed: the owner stalls past its session, and the next owner recovers the partition.
+        stalled.OnStep = step =>
+        {
+            if (step == CommitStep.BeforeCommitRecord)
+            {
+                takenOver = next.Recover(Partition);
+            }
+        };
+
+        var stale = stalled.Commit(Partition, ownership.Sequence + 1, 0, 19, "f", records, ownership.Epoch);
+
+        Assert.Null(stale);
+        Assert.False(takenOver!.HasLanded);
+        Assert.NotNull(next.Commit(Partition, takenOver.Sequence + 1, 0, 19, "f", records, takenOver.Epoch));
+        using var lake = new LakeQuery(_lake.Path);
+        Assert.Equal(records.Select(r => r.Event!.EventId).Order(), lake.EventIds("sword_purchases").Concat(lake.EventIds("join_guilds")).Order());
+        Assert.Empty(Directory.EnumerateFiles(_lake.Path, "*.tmp", SearchOption.AllDirectories));
+    }
+
+    [Fact]
+    public void A_commit_whose_files_are_gone_is_reported_as_lost_never_skipped()
+    {
+        var committer = NewCommitter();
+        committer.OnStep = step =>
+        {
+            if (step == CommitStep.AfterCommitRecord)
+            {
+                // Committed, not yet published, and then its staged files vanish (deleted by hand, or by a bug).
+                foreach (var staged in Directory.EnumerateFiles(_lake.Path, ".p*.tmp", SearchOption.AllDirectories))
+                {
+                    File.Delete(staged);
+                }
+
+                throw new SimulatedCrash();
+            }
+        };
+        Assert.Throws<SimulatedCrash>(() => committer.Commit(Partition, 0, 0, 9, "f", Records(firstOffset: 0, count: 10)));
+
+        var restarted = NewCommitter();
+        var missing = new List<string>();
+        restarted.FilesMissing += (_, files) => missing.AddRange(files);
+        restarted.Recover(Partition);
+
+        Assert.Equal(2, missing.Count);
+        Assert.All(missing, path => Assert.EndsWith(".parquet", path));
     }
 
     private LakeCommitter NewCommitter()

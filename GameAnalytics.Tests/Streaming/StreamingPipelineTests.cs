@@ -275,7 +275,7 @@ public sealed class StreamingPipelineTests(DevBrokerFixture kafka) : IDisposable
         await second.StopAsync();
 
         Assert.Equal(HealthStatus.Degraded, health.Status);
-        Assert.Matches(@"Kafka no longer had records the lake needed: partition \d+ offsets 10 to \d+", health.Entries["streaming"].Description);
+        Assert.Matches(@"DATA LOST: Kafka no longer had partition \d+ offsets 10 to \d+, which the lake needed", health.Entries["streaming"].Description);
         Assert.Equal(early.Concat(late).Select(id => id.ToString()).Order(), lake.EventIds("join_guilds").Order());
     }
 

@@ -101,6 +101,87 @@ public sealed class StreamingProcessKillTests(DevBrokerFixture kafka) : IDisposa
         Assert.Equal(sent.Select(id => id.ToString()).Order(), lake.EventIds("sword_purchases").Order());
     }
 
+    [Fact]
+    public async Task Of_two_instances_one_frozen_past_its_session_while_it_holds_a_staged_batch_every_event_lands_once()
+    {
+        const string group = "tests-freeze-shared";
+        using var lake = new LakeQuery(_lake.Path);
+        var sent = new List<Guid>();
+        for (var player = 0; player < 24; player++)
+        {
+            sent.AddRange(await StreamingHost.ProduceAsync(kafka.BootstrapServers, _topic, 1, user: $"player{player}"));
+        }
+
+        var frozenLog = new StringWriter();
+        var otherLog = new StringWriter();
+        var frozen = StartProcess(group, frozenLog, dedupWindow: 0);
+        var other = StartProcess(group, otherLog, dedupWindow: 0);
+        List<string> Owned(StringWriter log) { lock (log) { return [.. Regex.Matches(log.ToString(), @"Partition (\d+) assigned").Select(match => match.Groups[1].Value)]; } }
+        await StreamingHost.WaitUntilAsync(() => Owned(frozenLog).Count > 0 && Owned(otherLog).Count > 0, "both instances own partitions");
+
+        using var stopProducing = new CancellationTokenSource();
+        var producing = Task.Run(async () =>
+        {
+            var ids = new List<Guid>();
+            for (var round = 0; !stopProducing.IsCancellationRequested; round++)
+            {
+                ids.AddRange(await StreamingHost.ProduceAsync(kafka.BootstrapServers, _topic, 50, user: $"player{round % 24}"));
+            }
+
+            return ids;
+        });
+
+        // Freeze it the moment one of its batches is staged and not yet committed; if the freeze came too late, thaw and try again.
+        List<string> StagedOf(Process process) =>
+            [.. Directory.EnumerateFiles(_lake.Path, ".p*.tmp", SearchOption.AllDirectories)
+                .Where(path => Owned(frozenLog).Any(partition => Path.GetFileName(path).StartsWith($".p{int.Parse(partition):D3}-", StringComparison.Ordinal)))];
+        var caught = false;
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (!caught && DateTime.UtcNow < deadline)
+        {
+            if (StagedOf(frozen).Count == 0)
+            {
+                await Task.Delay(2);
+                continue;
+            }
+
+            Signal(frozen, "STOP");
+            caught = StagedOf(frozen).Count > 0;
+            if (!caught)
+            {
+                Signal(frozen, "CONT");
+            }
+        }
+
+        Assert.True(caught, "the instance was never frozen with a staged batch");
+        // Past its 6 s session: the other instance takes its partitions over and lands them.
+        await Task.Delay(TimeSpan.FromSeconds(12));
+        Signal(frozen, "CONT");
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        await stopProducing.CancelAsync();
+        sent.AddRange(await producing);
+
+        await StreamingHost.WaitUntilAsync(() => lake.EventIds("sword_purchases").Count >= sent.Count, "every event lands", TimeSpan.FromSeconds(90));
+        await Task.Delay(2000);
+        Assert.False(frozen.HasExited, "the frozen instance stopped");
+        Assert.False(other.HasExited, "the other instance stopped");
+        frozen.Kill();
+        other.Kill();
+
+        Assert.Equal(sent.Select(id => id.ToString()).Order(), lake.EventIds("sword_purchases").Order());
+        lock (frozenLog)
+        {
+            Assert.DoesNotContain("DATA LOST", frozenLog.ToString());
+        }
+    }
+
+    private static void Signal(Process process, string signal)
+    {
+        using var kill = Process.Start("kill", $"-{signal} {process.Id}");
+        kill.WaitForExit();
+        Assert.Equal(0, kill.ExitCode);
+    }
+
     private Process StartProcess(string group = "tests-kill", StringWriter? log = null, int dedupWindow = 100_000)
     {
         var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "GameAnalytics.Streaming.dll")])
