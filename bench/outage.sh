@@ -17,7 +17,10 @@
 #   4. kills: under KILL_RATE events/s for KILL_DURATION s, the stream processor is killed (SIGKILL) every KILL_EVERY s
 #      and started again at once, and the collector is killed and restarted at 1/3 and 2/3 of the load. Measured:
 #      every accepted event landed once.
-# Each phase has its own topic (freeze, graceful, stopped, kills), collector, Streaming process and lake; one
+#   5. instances: two Streaming instances share the partitions under INSTANCES_RATE events/s; each is frozen
+#      (SIGSTOP) for FROZEN_FOR s, past its 6 s session, in turn, then resumed. Measured: every accepted event landed
+#      once, and neither instance stopped.
+# Each phase has its own topic (freeze, graceful, stopped, kills, instances), collector, Streaming process and lake; one
 # consumer group for all.
 # Prints a Markdown table and writes bench/results/outage-<UTC date>.json.
 # Exits 1 if an accepted event is missing from the lake, a 5xx other than 503 was answered, the collector went over
@@ -25,9 +28,9 @@
 #
 # Overrides: RATE=5000 BATCH=100 CONNECTIONS=300 DURATION=60 FREEZE_AT=15 THAW_AT=45 TERM_AT=15 USERS=1000
 #            PARTITIONS=12 REQUEST_TIMEOUT=15 LANDING_TIMEOUT=90 SETTLE=20 RSS_LIMIT_MIB=300 RECOVER_WITHIN=10
-#            BROKER_STOP_TIMEOUT=60 PHASES="freeze graceful-stop streaming-stop kills" COMPACTION=false
+#            BROKER_STOP_TIMEOUT=60 PHASES="freeze graceful-stop streaming-stop kills instances" COMPACTION=false
 #            STOP_RATE=10000 STOP_DURATION=100 STOP_AT=15 STOP_FOR=60 KILL_RATE=12000 KILL_DURATION=80 KILL_EVERY=9
-#            STREAMING_RECOVER_WITHIN=30
+#            STREAMING_RECOVER_WITHIN=30 INSTANCES_RATE=5000 INSTANCES_DURATION=75 FROZEN_FOR=12
 #            API_PORT=15400 BROKER_PORT=19492 BROKER_HTTP_PORT=15492 STREAMING_HTTP_PORT=15493 SKIP_BUILD=1 KEEP_LAKES=1
 set -euo pipefail
 
@@ -49,7 +52,10 @@ SETTLE=${SETTLE:-20}                   # ...or until no new file has been commit
 RSS_LIMIT_MIB=${RSS_LIMIT_MIB:-300}
 RECOVER_WITHIN=${RECOVER_WITHIN:-10}
 BROKER_STOP_TIMEOUT=${BROKER_STOP_TIMEOUT:-60}
-PHASES=${PHASES:-freeze graceful-stop streaming-stop kills}
+PHASES=${PHASES:-freeze graceful-stop streaming-stop kills instances}
+INSTANCES_RATE=${INSTANCES_RATE:-5000}
+INSTANCES_DURATION=${INSTANCES_DURATION:-75}
+FROZEN_FOR=${FROZEN_FOR:-12}
 STOP_RATE=${STOP_RATE:-10000}
 STOP_DURATION=${STOP_DURATION:-100}
 STOP_AT=${STOP_AT:-15}
@@ -98,7 +104,7 @@ if [[ -z ${SKIP_BUILD:-} ]]; then
   dotnet build "$BENCH/outage" -nologo -v q >"$LOGS/build-outage.log" 2>&1 || { tail -30 "$LOGS/build-outage.log" >&2; exit 1; }
 fi
 
-api_pid='' broker_pid='' streaming_pid='' sampler_pid='' load_pid=''
+api_pid='' broker_pid='' streaming_pid='' sampler_pid='' load_pid='' first_pid='' second_pid=''
 stop() { # PID: SIGTERM, then SIGKILL after 15 s
   [[ -n $1 ]] || return 0
   kill "$1" 2>/dev/null || return 0
@@ -111,10 +117,10 @@ stop_load() { # `dotnet run` starts the helper as its child: stop that child fir
   stop "$load_pid"
 }
 cleanup() {
-  # A stopped broker would hold SIGTERM until it is resumed: resume it first.
-  [[ -z $broker_pid ]] || kill -CONT "$broker_pid" 2>/dev/null || true
+  # A stopped process would hold SIGTERM until it is resumed: resume it first.
+  for pid in $broker_pid $first_pid $second_pid; do kill -CONT "$pid" 2>/dev/null || true; done
   stop_load
-  for pid in $sampler_pid $api_pid $streaming_pid $broker_pid; do stop "$pid"; done
+  for pid in $sampler_pid $api_pid $streaming_pid $second_pid $broker_pid; do stop "$pid"; done
   [[ -n ${KEEP_LAKES:-} ]] || rm -rf "$LOGS"/lake-*
 }
 trap cleanup EXIT
@@ -148,7 +154,7 @@ start_broker() {
     # --contentRoot: without it the apps read appsettings.json from the current directory, miss it, and log every request.
     dotnet "$BROKER_DIR/GameAnalytics.DevBroker.dll" --contentRoot "$BROKER_DIR" --urls "http://127.0.0.1:$BROKER_HTTP_PORT" \
       --DevBroker:Port="$BROKER_PORT" --DevBroker:Topics:freeze="$PARTITIONS" --DevBroker:Topics:graceful="$PARTITIONS" \
-      --DevBroker:Topics:stopped="$PARTITIONS" --DevBroker:Topics:kills="$PARTITIONS" \
+      --DevBroker:Topics:stopped="$PARTITIONS" --DevBroker:Topics:kills="$PARTITIONS" --DevBroker:Topics:instances="$PARTITIONS" \
       --DevBroker:DrainGroup="$GROUP" \
       >>"$1" 2>&1 &
     broker_pid=$!
@@ -389,7 +395,7 @@ EOF
   )
 fi
 # ---- 3. The stream processor away for STOP_FOR s under STOP_RATE events/s --------------------------------------
-stopped_json=null kills_json=null
+stopped_json=null kills_json=null instances_json=null
 if [[ " $PHASES " == *" streaming-stop "* ]]; then
   echo "3/4 streaming-stop: $STOP_RATE events/s for ${STOP_DURATION}s, Streaming killed (SIGKILL) at ${STOP_AT}s, started again ${STOP_FOR}s later..." >&2
   kill -0 "$broker_pid" 2>/dev/null || die_with_logs "the dev broker died"
@@ -463,6 +469,57 @@ $(phase_json kills)
 EOF
   )
 fi
+# ---- 5. Two instances sharing the partitions, each frozen in turn past its session under INSTANCES_RATE events/s ----
+instances_json=null
+if [[ " $PHASES " == *" instances "* ]]; then
+  echo "5/5 instances: $INSTANCES_RATE events/s for ${INSTANCES_DURATION}s over two Streaming instances, each frozen (SIGSTOP) for ${FROZEN_FOR}s in turn..." >&2
+  kill -0 "$broker_pid" 2>/dev/null || die_with_logs "the dev broker died"
+  start_streaming instances
+  first_pid=$streaming_pid
+  second_log=$LOGS/streaming-instances-2.log
+  Logging__Console__TimestampFormat='yyyy-MM-ddTHH:mm:ss.fffZ ' Logging__Console__UseUtcTimestamp=true \
+    DOTNET_ENVIRONMENT=Production ConnectionStrings__kafka=$KAFKA Lake__Root=$LOGS/lake-instances \
+    Streaming__Topic=instances Streaming__GroupId=$GROUP Compaction__Enabled=$COMPACTION \
+    dotnet "$STREAMING_DIR/GameAnalytics.Streaming.dll" --contentRoot "$STREAMING_DIR" --urls "http://127.0.0.1:$((STREAMING_HTTP_PORT + 1))" \
+    >>"$second_log" 2>&1 &
+  second_pid=$!
+  for _ in $(seq 300); do
+    (($(log_count "$second_log" 'assigned: resuming at offset') > 0)) && break
+    sleep 0.1
+  done
+  (($(log_count "$second_log" 'assigned: resuming at offset') > 0)) || die_with_logs "the second Streaming instance got no partition within 30 s"
+  start_api instances
+  start_sampler "$api_pid" "$LOGS/rss-instances.txt"
+  start_load instances "$INSTANCES_RATE" "$INSTANCES_DURATION"
+  at 10
+  kill -STOP "$first_pid"
+  at $((10 + FROZEN_FOR))
+  kill -CONT "$first_pid"
+  echo "  first instance frozen for ${FROZEN_FOR}s and resumed" >&2
+  at $((25 + FROZEN_FOR))
+  kill -STOP "$second_pid"
+  at $((25 + 2 * FROZEN_FOR))
+  kill -CONT "$second_pid"
+  thawed_ms=$(epoch_ms)
+  echo "  second instance frozen for ${FROZEN_FOR}s and resumed" >&2
+  wait_load instances
+  kill -0 "$second_pid" 2>/dev/null || failures+=("instances: the second Streaming instance died")
+  end_phase instances
+  stop "$second_pid"
+  timeline=$(outage timeline --requests "$LOGS/requests-instances.csv" --down "$thawed_ms" --up "$thawed_ms") \
+    || die_with_logs "the timeline of instances failed"
+  check_phase instances "$api_rss" "the second thaw" ""
+  instances_json=$(
+    cat <<EOF
+{
+    "frozen_for_s": $FROZEN_FOR,
+    "second_instance_data_lost_lines": $(log_count "$second_log" 'DATA LOST'),
+    "second_instance_log_warnings_and_errors": $(log_problems "$second_log"),
+$(phase_json instances)
+  }
+EOF
+  )
+fi
 broker_rss=$(status_mib "$broker_pid" VmHWM)
 
 json_string() { sed 's/\\/\\\\/g; s/"/\\"/g' <<<"$1" | tr -d '\n'; }
@@ -484,11 +541,13 @@ jq . >"$json" <<EOF
     "request_timeout_s": $REQUEST_TIMEOUT, "landing_timeout_s": $LANDING_TIMEOUT, "settle_s": $SETTLE,
     "rss_limit_mib": $RSS_LIMIT_MIB, "recover_within_s": $RECOVER_WITHIN, "compaction": $COMPACTION,
     "stop_rate": $STOP_RATE, "stop_duration_s": $STOP_DURATION, "stop_at_s": $STOP_AT, "stop_for_s": $STOP_FOR,
-    "kill_rate": $KILL_RATE, "kill_duration_s": $KILL_DURATION, "kill_every_s": $KILL_EVERY },
+    "kill_rate": $KILL_RATE, "kill_duration_s": $KILL_DURATION, "kill_every_s": $KILL_EVERY,
+    "instances_rate": $INSTANCES_RATE, "instances_duration_s": $INSTANCES_DURATION, "frozen_for_s": $FROZEN_FOR },
   "freeze": $freeze_json,
   "graceful_stop": $graceful_json,
   "streaming_stop": $stopped_json,
   "kills": $kills_json,
+  "instances": $instances_json,
   "broker_peak_rss_mib_last_process": $broker_rss,
   "wall_s": $(($(date +%s) - started_at)),
   "failures": [$failure_list]
@@ -525,9 +584,15 @@ if [[ $kills_json != null ]]; then
   rows kills "$j"
   echo "| kills | DATA LOST | logged $(q "$j" .streaming_data_lost_lines) times |"
 fi
+if [[ $instances_json != null ]]; then
+  j=$instances_json
+  echo "| instances | freezes | two Streaming instances on one group; each frozen (SIGSTOP) for $(q "$j" .frozen_for_s) s in turn, in ${INSTANCES_DURATION}s at $INSTANCES_RATE events/s |"
+  rows instances "$j"
+  echo "| instances | DATA LOST | logged $(q "$j" .streaming_data_lost_lines) + $(q "$j" .second_instance_data_lost_lines) times |"
+fi
 echo
 echo "Load average at start: $load_start ($(nproc) CPUs, shared by the load generator, the collector, Streaming and the broker). Wall time $(($(date +%s) - started_at)) s."
-for phase in freeze graceful stopped kills; do
+for phase in freeze graceful stopped kills instances; do
   for app in api streaming; do
     log=$LOGS/$app-$phase.log
     [[ -e $log ]] || continue

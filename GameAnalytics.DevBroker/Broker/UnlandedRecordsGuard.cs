@@ -6,8 +6,8 @@ namespace GameAnalytics.DevBroker.Broker;
 /// <summary>
 /// librdkafka's mock evicts a partition's oldest records once it holds 5 MiB or 100,000 message sets, landed or not.
 /// Before the stream processor's unlanded records could reach that, this refuses new records (producers retry, the
-/// collector answers 503), and accepts again once the processor has landed half of them. A broker whose group has
-/// never committed (no stream processor, as in a collector benchmark) is left alone.
+/// collector answers 503), and accepts again once the processor has landed half of them. Topics the group has never
+/// committed in (no stream processor, as in a collector benchmark) are left alone.
 /// </summary>
 internal sealed partial class UnlandedRecordsGuard(
     DevBrokerService service,
@@ -48,16 +48,26 @@ internal sealed partial class UnlandedRecordsGuard(
     {
         var accepting = broker.Intake == RecordIntake.Accepting;
         Measure(broker.BytesReceived, partitions.Sum(partition => partition.Latest), accepting);
-        if (!partitions.Any(partition => partition.Committed is not null))
+        // Only topics the group consumes: it has committed in at least one of their partitions.
+        var guarded = partitions.GroupBy(partition => partition.Partition.Topic)
+            .Where(topic => topic.Any(partition => partition.Committed is not null))
+            .SelectMany(topic => topic)
+            .ToList();
+        if (guarded.Count == 0)
         {
+            if (broker.Intake == RecordIntake.Paused)
+            {
+                broker.ResumeNewRecords();
+            }
+
             return;
         }
 
-        var fullest = partitions.MaxBy(partition => partition.Uncommitted)!;
+        var fullest = guarded.MaxBy(partition => partition.Uncommitted)!;
         var fill = Math.Max(fullest.Uncommitted * _bytesPerRecord / holdLimit, (double)fullest.Uncommitted / MaxUnlandedRecords);
         if (accepting && fill >= 1)
         {
-            var reason = $"Refusing new records: partition {fullest.Partition.Partition.Value} holds {fullest.Uncommitted:N0} records " +
+            var reason = $"Refusing new records: {fullest.Partition.Topic} [{fullest.Partition.Partition.Value}] holds {fullest.Uncommitted:N0} records " +
                 $"(about {fullest.Uncommitted * _bytesPerRecord / 1024 / 1024:F1} MiB) the stream processor has not landed; " +
                 "the broker keeps at most 5 MiB per partition. New records are accepted again as the lake catches up.";
             broker.PauseNewRecords(reason);

@@ -7,8 +7,8 @@ namespace GameAnalytics.Lake.Commits;
 /// Writing this record is the batch's commit point; sequences have no gaps, so two writers cannot both commit.
 /// <see cref="LastRecordFingerprint"/> identifies the record at <see cref="LastOffset"/>, so that a new broker or topic,
 /// whose offsets start again at 0, is noticed.
-/// <see cref="Epoch"/> is the writer's ownership of the partition: the sequence of the record that began it (a takeover,
-/// <see cref="IsTakeover"/>, which lands nothing and fences off every older owner's next commit).
+/// <see cref="Epoch"/> is the writer's ownership of the partition: the sequence of the record that began it (a
+/// <see cref="Takeover"/>, which lands nothing and fences off every older owner's next commit).
 /// </summary>
 public sealed record CommitRecord(
     int Partition,
@@ -24,9 +24,8 @@ public sealed record CommitRecord(
     public long NextOffset => LastOffset + 1;
 
     /// <summary>Whether any offset has landed up to this record; a takeover of a new partition has none.</summary>
+    [JsonIgnore]
     public bool HasLanded => LastOffset >= 0;
-
-    public bool IsTakeover => Epoch == Sequence && Files.Count == 0 && FirstOffset > LastOffset;
 
     /// <summary>The record a new owner appends after <paramref name="latest"/> (or first): it lands nothing and starts epoch <see cref="Sequence"/>.</summary>
     public static CommitRecord Takeover(int partition, CommitRecord? latest, DateTimeOffset now)

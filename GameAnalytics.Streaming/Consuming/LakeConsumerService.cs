@@ -106,7 +106,7 @@ internal sealed partial class LakeConsumerService(
             {
                 foreach (var batch in targets)
                 {
-                    Suspend(consumer, batch.Partition, fault.Message);
+                    Suspend(batch.Partition, fault.Message);
                 }
             }
         }
@@ -129,14 +129,14 @@ internal sealed partial class LakeConsumerService(
     }
 
     /// <summary>Stops landing a partition after a fault: its buffer is dropped and it is paused until it resumes from the lake.</summary>
-    private void Suspend(IConsumer<string, byte[]> consumer, int partition, string reason, bool retryAtOnce = false)
+    private void Suspend(int partition, string reason)
     {
         if (_batches.TryGetValue(partition, out var batch))
         {
             Drop(batch);
         }
 
-        var delay = _suspended.Suspend(partition, retryAtOnce);
+        var delay = _suspended.Suspend(partition);
         health.ReportFault($"partition {partition}", reason);
         streamingTelemetry.Faults.Add(1, new KeyValuePair<string, object?>("messaging.destination.partition.id", partition.ToString()));
         LogSuspended(partition, reason, delay.TotalSeconds);
@@ -179,7 +179,7 @@ internal sealed partial class LakeConsumerService(
             }
             catch (Exception fault) when (LandingFaults.IsTransient(fault))
             {
-                Suspend(consumer, partition, fault.Message);
+                Suspend(partition, fault.Message);
             }
         }
     }
@@ -288,15 +288,16 @@ internal sealed partial class LakeConsumerService(
             var batch = batches[i];
             if (faults[i] is { } fault)
             {
-                Suspend(consumer, batch.Partition, $"landing offsets {batch.FirstOffset} to {batch.LastOffset} failed: {fault.Message}");
+                Suspend(batch.Partition, $"landing offsets {batch.FirstOffset} to {batch.LastOffset} failed: {fault.Message}");
                 continue;
             }
 
             if (commits[i] is not { } commit)
             {
-                // Another instance committed this sequence first: start again from what the lake now holds.
+                // Another instance took the partition over (this one stalled past its session, most likely): Kafka will say
+                // so shortly; until then the partition resumes from what the lake now holds.
                 LogFenced(batch.Partition, batch.NextSequence);
-                Suspend(consumer, batch.Partition, $"commit {batch.NextSequence} was made by another instance", retryAtOnce: true);
+                Suspend(batch.Partition, $"commit {batch.NextSequence} was made by another instance");
                 continue;
             }
 
@@ -306,6 +307,7 @@ internal sealed partial class LakeConsumerService(
             }
 
             consumer.StoreOffset(new TopicPartitionOffset(_options.Topic, batch.Partition, commit.NextOffset));
+            _suspended.Landed(batch.Partition);
             _buffered -= batch.Records.Count;
             batch.Reset(commit.Sequence + 1, commit.NextOffset);
         }
@@ -337,7 +339,7 @@ internal sealed partial class LakeConsumerService(
             // Assigned all the same, but not landed: paused at once and resumed from the lake when the fault clears.
             foreach (var partition in partitions)
             {
-                Suspend(consumer, partition.Partition.Value, $"resuming failed: {fault.Message}");
+                Suspend(partition.Partition.Value, $"resuming failed: {fault.Message}");
             }
 
             return [.. partitions.Select(partition => new TopicPartitionOffset(partition, Offset.End))];
@@ -370,6 +372,7 @@ internal sealed partial class LakeConsumerService(
         foreach (var partition in partitions)
         {
             _suspended.Remove(partition.Partition.Value);
+            _suspended.Landed(partition.Partition.Value);
             health.ClearFault($"partition {partition.Partition.Value}");
         }
     }

@@ -4,7 +4,7 @@ namespace GameAnalytics.Streaming.Consuming;
 
 /// <summary>
 /// Partitions whose landing hit a fault that passes: each waits, paused in Kafka, for a delay that doubles with each
-/// failed attempt, then resumes from the lake's own position.
+/// failed attempt until one of its commits succeeds, then resumes from the lake's own position.
 /// </summary>
 internal sealed class SuspendedPartitions
 {
@@ -12,21 +12,24 @@ internal sealed class SuspendedPartitions
     private static readonly TimeSpan MaxDelay = TimeSpan.FromSeconds(30);
 
     private readonly Dictionary<int, Suspension> _partitions = [];
+    private readonly Dictionary<int, int> _attempts = [];
 
     public bool IsEmpty => _partitions.Count == 0;
 
     /// <returns>How long the partition waits before its next attempt.</returns>
-    public TimeSpan Suspend(int partition, bool retryAtOnce = false)
+    public TimeSpan Suspend(int partition)
     {
-        var attempts = _partitions.TryGetValue(partition, out var previous) ? previous.Attempts + 1 : 1;
-        var delay = retryAtOnce ? TimeSpan.Zero : Backoff(attempts);
-        _partitions[partition] = new Suspension(attempts, Stopwatch.GetTimestamp() + (long)(delay.TotalSeconds * Stopwatch.Frequency), Paused: false);
+        var attempts = _attempts[partition] = _attempts.GetValueOrDefault(partition) + 1;
+        var delay = Backoff(attempts);
+        _partitions[partition] = new Suspension(Stopwatch.GetTimestamp() + (long)(delay.TotalSeconds * Stopwatch.Frequency), Paused: false);
         return delay;
     }
 
-    public bool Contains(int partition) => _partitions.ContainsKey(partition);
-
+    /// <summary>Resumed (or no longer assigned): it consumes again, and its next fault waits longer than this one.</summary>
     public void Remove(int partition) => _partitions.Remove(partition);
+
+    /// <summary>A commit of the partition succeeded: its next fault starts the backoff again.</summary>
+    public void Landed(int partition) => _attempts.Remove(partition);
 
     /// <summary>Suspended partitions not paused in Kafka yet; marks them paused.</summary>
     public IReadOnlyList<int> TakeUnpaused()
@@ -53,5 +56,5 @@ internal sealed class SuspendedPartitions
         return TimeSpan.FromSeconds(delay * (0.8 + (0.4 * Random.Shared.NextDouble())));
     }
 
-    private readonly record struct Suspension(int Attempts, long RetryAt, bool Paused);
+    private readonly record struct Suspension(long RetryAt, bool Paused);
 }

@@ -179,6 +179,19 @@ public sealed class LakeCommitterTests : IDisposable
         Assert.All(missing, path => Assert.EndsWith(".parquet", path));
     }
 
+    [Fact]
+    public void Recovery_deletes_a_commit_record_temp_left_by_a_writer_that_died_before_its_rename()
+    {
+        var storage = new LocalLakeStorage(_lake.Path);
+        var log = new CommitLog(storage, "events");
+        var leaked = $"{log.PartitionDirectory(Partition)}/.000000000007.{Guid.NewGuid():N}.tmp";
+        storage.Write(leaked, stream => stream.WriteByte((byte)'{'));
+
+        NewCommitter().Recover(Partition);
+
+        Assert.False(storage.Exists(leaked));
+    }
+
     private LakeCommitter NewCommitter()
     {
         var storage = new LocalLakeStorage(_lake.Path);

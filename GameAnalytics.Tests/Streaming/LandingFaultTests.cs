@@ -1,3 +1,7 @@
+using System.Net;
+using System.Text;
+using GameAnalytics.Lake.Storage;
+using GameAnalytics.Streaming.Consuming;
 using GameAnalytics.Tests.Fixtures;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -53,5 +57,45 @@ public sealed class LandingFaultTests(DevBrokerFixture kafka)
         await host.StopAsync();
 
         Assert.Equal(sent.Select(id => id.ToString()).Order(), lake.EventIds("catch_butterflies").Order());
+    }
+
+    [Fact]
+    public async Task WebHDFS_in_safe_mode_failing_with_5xx_or_timing_out_is_a_fault_that_passes()
+    {
+        using var listener = new HttpListener();
+        var port = TestPorts.Free();
+        listener.Prefixes.Add($"http://127.0.0.1:{port}/");
+        listener.Start();
+        var answering = Task.Run(async () =>
+        {
+            while (listener.IsListening)
+            {
+                var context = await listener.GetContextAsync();
+                if (context.Request.Url!.Query.Contains("op=LISTSTATUS", StringComparison.Ordinal))
+                {
+                    continue; // never answered: a namenode that hangs
+                }
+
+                // What a namenode answers while it is in safe mode, as its RemoteException JSON.
+                var body = Encoding.UTF8.GetBytes("""{"RemoteException":{"exception":"SafeModeException","javaClassName":"org.apache.hadoop.hdfs.server.namenode.SafeModeException","message":"Cannot create file. Name node is in safe mode."}}""");
+                context.Response.StatusCode = context.Request.Url.Query.Contains("op=GETFILESTATUS", StringComparison.Ordinal) ? 503 : 403;
+                context.Response.ContentType = "application/json";
+                await context.Response.OutputStream.WriteAsync(body);
+                context.Response.Close();
+            }
+        });
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(1) };
+        var storage = new WebHdfsLakeStorage(http, new HdfsOptions { WebHdfsEndpoint = new Uri($"http://127.0.0.1:{port}") });
+
+        var unavailable = Assert.ThrowsAny<Exception>(() => storage.Exists("sword_purchases/x.parquet"));
+        var safeMode = Assert.ThrowsAny<Exception>(() => storage.Write("sword_purchases/x.parquet", stream => stream.WriteByte(1)));
+        var timedOut = Assert.ThrowsAny<Exception>(() => storage.ListFiles("sword_purchases", recursive: false).ToList());
+
+        Assert.Contains("503", unavailable.Message);
+        Assert.Contains("safe mode", safeMode.Message);
+        Assert.All(new[] { unavailable, safeMode, timedOut }, fault => Assert.True(LandingFaults.IsTransient(fault), $"{fault.GetType().Name}: {fault.Message} is not retried"));
+        Assert.False(LandingFaults.IsTransient(new InvalidDataException("The commit record is empty.")));
+        listener.Stop();
+        await Task.WhenAny(answering, Task.Delay(1000));
     }
 }
