@@ -9,7 +9,7 @@ namespace GameAnalytics.DevBroker.Broker;
 public sealed partial class DevBrokerService(
     IOptions<DevBrokerOptions> options,
     IHostApplicationLifetime lifetime,
-    ILogger<DevBrokerService> logger) : IHostedService
+    ILogger<DevBrokerService> logger) : IHostedLifecycleService
 {
     public DevKafkaBroker? Broker { get; private set; }
 
@@ -40,6 +40,17 @@ public sealed partial class DevBrokerService(
     /// <summary>Gives up waiting when the group's commits have not moved for this long: longer than its 5 s auto-commit interval.</summary>
     private static readonly TimeSpan StalledAfter = TimeSpan.FromSeconds(10);
 
+    /// <summary>Before any service of the host stops (the trimmer and the guard may take a moment): refuse new records.</summary>
+    public Task StoppingAsync(CancellationToken cancellationToken)
+    {
+        if (Broker is not null && options.Value.DrainTimeout > TimeSpan.Zero)
+        {
+            Broker.RefuseNewRecords();
+        }
+
+        return Task.CompletedTask;
+    }
+
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         if (Broker is null)
@@ -50,12 +61,17 @@ public sealed partial class DevBrokerService(
         // Everything the broker holds goes with it: first let the stream processor land it.
         if (options.Value.DrainTimeout > TimeSpan.Zero)
         {
-            Broker.RefuseNewRecords();
             await DrainAsync(Broker, cancellationToken);
         }
 
         await Broker.DisposeAsync();
     }
+
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     private async Task DrainAsync(DevKafkaBroker broker, CancellationToken cancellationToken)
     {

@@ -1,9 +1,6 @@
 using System.Diagnostics;
 using Confluent.Kafka;
-using GameAnalytics.DevBroker.Broker;
 using GameAnalytics.Tests.Fixtures;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 namespace GameAnalytics.Tests.DevBroker;
@@ -19,7 +16,7 @@ public sealed class DevBrokerStopTests : IDisposable
     {
         using var broker = StartBroker(TimeSpan.FromSeconds(30));
         await broker.StartAsync();
-        var bootstrap = broker.Services.GetRequiredService<DevBrokerService>().Broker!.BootstrapServers;
+        var bootstrap = broker.Broker().BootstrapServers;
         using var streaming = StreamingHost.Build(bootstrap, "events", _lake.Path, groupId: _group);
         await streaming.StartAsync();
         var held = await StreamingHost.ProduceAsync(bootstrap, "events", 3000, "slay_dragon");
@@ -41,7 +38,7 @@ public sealed class DevBrokerStopTests : IDisposable
     {
         using var broker = StartBroker(TimeSpan.FromSeconds(2));
         await broker.StartAsync();
-        var bootstrap = broker.Services.GetRequiredService<DevBrokerService>().Broker!.BootstrapServers;
+        var bootstrap = broker.Broker().BootstrapServers;
         await StreamingHost.ProduceAsync(bootstrap, "events", 10);
 
         var started = Stopwatch.GetTimestamp();
@@ -50,19 +47,8 @@ public sealed class DevBrokerStopTests : IDisposable
         Assert.True(Stopwatch.GetElapsedTime(started) >= TimeSpan.FromSeconds(2), "the stop did not wait for the unlanded records");
     }
 
-    private IHost StartBroker(TimeSpan drainTimeout)
-    {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = Environments.Development });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["DevBroker:Port"] = "0",
-            ["DevBroker:Topics:events"] = "4",
-            ["DevBroker:DrainGroup"] = _group,
-            ["DevBroker:DrainTimeout"] = drainTimeout.ToString(),
-        });
-        builder.AddDevBroker();
-        return builder.Build();
-    }
+    private IHost StartBroker(TimeSpan drainTimeout) =>
+        DevBrokerHost.Build(_group, partitions: 4, new Dictionary<string, string?> { ["DevBroker:DrainTimeout"] = drainTimeout.ToString() });
 
     /// <summary>One record, as the collector produces it, with a short message timeout; the report, whatever it says.</summary>
     private static async Task<DeliveryReport<string, byte[]>> ProduceOneAsync(string bootstrap)

@@ -1,9 +1,5 @@
 using Confluent.Kafka;
-using GameAnalytics.DevBroker.Broker;
 using GameAnalytics.Tests.Fixtures;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 
 namespace GameAnalytics.Tests.DevBroker;
 
@@ -19,9 +15,13 @@ public sealed class LandedRecordsTrimmerTests : IDisposable
     [Fact]
     public async Task Landed_records_are_deleted_but_each_partitions_last_and_the_unlanded_stay()
     {
-        using var broker = StartBroker();
+        using var broker = DevBrokerHost.Build(_group, Partitions, new Dictionary<string, string?>
+        {
+            ["DevBroker:DrainTimeout"] = "00:00:00",
+            ["DevBroker:TrimInterval"] = "00:00:00.200",
+        });
         await broker.StartAsync();
-        var bootstrap = broker.Services.GetRequiredService<DevBrokerService>().Broker!.BootstrapServers;
+        var bootstrap = broker.Broker().BootstrapServers;
         var streaming = StreamingHost.Build(bootstrap, Topic, _lake.Path, groupId: _group);
         await streaming.StartAsync();
         var landed = await StreamingHost.ProduceAsync(bootstrap, Topic, 2000, "slay_dragon");
@@ -52,21 +52,6 @@ public sealed class LandedRecordsTrimmerTests : IDisposable
         }
 
         await broker.StopAsync();
-    }
-
-    private IHost StartBroker()
-    {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = Environments.Development });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["DevBroker:Port"] = "0",
-            ["DevBroker:Topics:events"] = Partitions.ToString(),
-            ["DevBroker:DrainGroup"] = _group,
-            ["DevBroker:DrainTimeout"] = "00:00:00",
-            ["DevBroker:TrimInterval"] = "00:00:00.200",
-        });
-        builder.AddDevBroker();
-        return builder.Build();
     }
 
     public void Dispose() => _lake.Dispose();

@@ -5,9 +5,6 @@ using System.Text.Json;
 using GameAnalytics.Contracts;
 using GameAnalytics.DevBroker.Broker;
 using GameAnalytics.Tests.Fixtures;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 
 namespace GameAnalytics.Tests.DevBroker;
 
@@ -27,9 +24,13 @@ public sealed class UnlandedRecordsGuardTests : IDisposable
     [Fact]
     public async Task With_the_stream_processor_stopped_the_collector_answers_503_and_every_accepted_event_lands_once()
     {
-        using var broker = StartBroker();
+        using var broker = DevBrokerHost.Build(_group, Partitions, new Dictionary<string, string?>
+        {
+            ["DevBroker:DrainTimeout"] = "00:00:00",
+            ["DevBroker:TrimInterval"] = "00:00:00.200",
+        });
         await broker.StartAsync();
-        var devBroker = broker.Services.GetRequiredService<DevBrokerService>().Broker!;
+        var devBroker = broker.Broker();
         var accepted = new List<Guid>();
 
         // The group lands (and commits) a few events, then stops: from here the broker holds the only copy.
@@ -76,21 +77,6 @@ public sealed class UnlandedRecordsGuardTests : IDisposable
         }
 
         await broker.StopAsync();
-    }
-
-    private IHost StartBroker()
-    {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = Environments.Development });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["DevBroker:Port"] = "0",
-            ["DevBroker:Topics:events"] = Partitions.ToString(),
-            ["DevBroker:DrainGroup"] = _group,
-            ["DevBroker:DrainTimeout"] = "00:00:00",
-            ["DevBroker:TrimInterval"] = "00:00:00.200",
-        });
-        builder.AddDevBroker();
-        return builder.Build();
     }
 
     private static StringContent Batch(int count)

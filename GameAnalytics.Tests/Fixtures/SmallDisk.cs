@@ -33,6 +33,9 @@ public sealed class SmallDisk : IDisposable
         }
     }
 
+    /// <summary>Remounts the disk read-only (root ignores file permissions, not this), or writable again.</summary>
+    public void SetReadOnly(bool readOnly) => Run("mount", $"-o remount,{(readOnly ? "ro" : "rw")} {Path}");
+
     private static void Run(string command, string arguments)
     {
         using var process = Process.Start(new ProcessStartInfo(command, arguments) { RedirectStandardError = true })!;

@@ -61,9 +61,9 @@ public sealed class BrokerFreezeTests : IDisposable
         });
 
         await Task.Delay(TimeSpan.FromSeconds(3));
-        Signal("STOP");
+        Signals.Freeze(_broker);
         await Task.Delay(TimeSpan.FromSeconds(10));
-        Signal("CONT");
+        Signals.Thaw(_broker);
         await Task.Delay(TimeSpan.FromSeconds(3));
         await stop.CancelAsync();
         await producing;
@@ -122,18 +122,11 @@ public sealed class BrokerFreezeTests : IDisposable
         throw new InvalidOperationException("The dev broker process did not listen within 30 s.");
     }
 
-    private void Signal(string signal)
-    {
-        using var kill = Process.Start("kill", $"-{signal} {_broker!.Id}");
-        kill.WaitForExit();
-        Assert.Equal(0, kill.ExitCode);
-    }
-
     public void Dispose()
     {
         if (_broker is { HasExited: false })
         {
-            Signal("CONT");
+            Signals.Thaw(_broker);
             _broker.Kill();
             _broker.WaitForExit();
         }

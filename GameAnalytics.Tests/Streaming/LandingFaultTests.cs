@@ -42,6 +42,36 @@ public sealed class LandingFaultTests(DevBrokerFixture kafka)
     }
 
     [Fact]
+    public async Task A_lake_that_refuses_writes_suspends_landing_and_it_resumes_exactly_once_when_it_accepts_them_again()
+    {
+        using var disk = new SmallDisk(mebibytes: 64);
+        var lakeRoot = Path.Combine(disk.Path, "lake");
+        using var lake = new LakeQuery(lakeRoot);
+        using var host = StreamingHost.Build(kafka.BootstrapServers, _topic, lakeRoot);
+        var sent = await StreamingHost.ProduceAsync(kafka.BootstrapServers, _topic, 200, "join_guild");
+        await host.StartAsync();
+        await StreamingHost.WaitUntilAsync(() => lake.EventIds("join_guilds").Count >= 200, "the first events land");
+
+        disk.SetReadOnly(true);
+        try
+        {
+            sent.AddRange(await StreamingHost.ProduceAsync(kafka.BootstrapServers, _topic, 200, "join_guild"));
+            var health = host.Services.GetRequiredService<HealthCheckService>();
+            await StreamingHost.WaitUntilAsync(() => health.CheckHealthAsync().Result.Status == HealthStatus.Degraded, "health turns degraded");
+            Assert.Contains("Read-only file system", (await health.CheckHealthAsync()).Entries["streaming"].Description);
+        }
+        finally
+        {
+            disk.SetReadOnly(false);
+        }
+
+        await StreamingHost.WaitUntilAsync(() => lake.EventIds("join_guilds").Count >= sent.Count, "every event lands once writes are accepted", TimeSpan.FromSeconds(90));
+        await host.StopAsync();
+
+        Assert.Equal(sent.Select(id => id.ToString()).Order(), lake.EventIds("join_guilds").Order());
+    }
+
+    [Fact]
     public async Task A_topic_created_after_the_service_started_is_landed_once_it_exists()
     {
         using var lakeDirectory = new TempDirectory();

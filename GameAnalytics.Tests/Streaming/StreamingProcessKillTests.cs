@@ -8,6 +8,8 @@ namespace GameAnalytics.Tests.Streaming;
 [Collection(KafkaCollection.Name)]
 public sealed class StreamingProcessKillTests(DevBrokerFixture kafka) : IDisposable
 {
+    private const int Players = 24;
+
     private readonly TempDirectory _lake = new();
     private readonly string _topic = $"events-{Guid.NewGuid():N}";
     private readonly List<Process> _started = [];
@@ -43,12 +45,7 @@ public sealed class StreamingProcessKillTests(DevBrokerFixture kafka) : IDisposa
     {
         const string group = "tests-kill-shared";
         using var lake = new LakeQuery(_lake.Path);
-        // Many players, so that every partition has events; the first of each makes the topic before the instances start.
-        var sent = new List<Guid>();
-        for (var player = 0; player < 24; player++)
-        {
-            sent.AddRange(await StreamingHost.ProduceAsync(kafka.BootstrapServers, _topic, 1, user: $"player{player}"));
-        }
+        var sent = await ProduceOnePerPlayerAsync();
 
         var survivorLog = new StringWriter();
         var doomedLog = new StringWriter();
@@ -60,16 +57,7 @@ public sealed class StreamingProcessKillTests(DevBrokerFixture kafka) : IDisposa
 
         // While events keep coming, one instance dies between two of its commits, and events go on arriving for its partitions.
         using var stopProducing = new CancellationTokenSource();
-        var producing = Task.Run(async () =>
-        {
-            var ids = new List<Guid>();
-            for (var round = 0; !stopProducing.IsCancellationRequested; round++)
-            {
-                ids.AddRange(await StreamingHost.ProduceAsync(kafka.BootstrapServers, _topic, 50, user: $"player{round % 24}"));
-            }
-
-            return ids;
-        });
+        var producing = ProduceUntilAsync(stopProducing.Token);
         // The doomed instance must have committed some of its own partitions' events, so that the survivor resumes after them.
         bool DoomedLanded()
         {
@@ -106,11 +94,7 @@ public sealed class StreamingProcessKillTests(DevBrokerFixture kafka) : IDisposa
     {
         const string group = "tests-freeze-shared";
         using var lake = new LakeQuery(_lake.Path);
-        var sent = new List<Guid>();
-        for (var player = 0; player < 24; player++)
-        {
-            sent.AddRange(await StreamingHost.ProduceAsync(kafka.BootstrapServers, _topic, 1, user: $"player{player}"));
-        }
+        var sent = await ProduceOnePerPlayerAsync();
 
         var frozenLog = new StringWriter();
         var otherLog = new StringWriter();
@@ -120,16 +104,7 @@ public sealed class StreamingProcessKillTests(DevBrokerFixture kafka) : IDisposa
         await StreamingHost.WaitUntilAsync(() => Owned(frozenLog).Count > 0 && Owned(otherLog).Count > 0, "both instances own partitions");
 
         using var stopProducing = new CancellationTokenSource();
-        var producing = Task.Run(async () =>
-        {
-            var ids = new List<Guid>();
-            for (var round = 0; !stopProducing.IsCancellationRequested; round++)
-            {
-                ids.AddRange(await StreamingHost.ProduceAsync(kafka.BootstrapServers, _topic, 50, user: $"player{round % 24}"));
-            }
-
-            return ids;
-        });
+        var producing = ProduceUntilAsync(stopProducing.Token);
 
         // Freeze it the moment one of its batches is staged and not yet committed; if the freeze came too late, thaw and try again.
         List<string> StagedOf(Process process) =>
@@ -145,18 +120,18 @@ public sealed class StreamingProcessKillTests(DevBrokerFixture kafka) : IDisposa
                 continue;
             }
 
-            Signal(frozen, "STOP");
+            Signals.Freeze(frozen);
             caught = StagedOf(frozen).Count > 0;
             if (!caught)
             {
-                Signal(frozen, "CONT");
+                Signals.Thaw(frozen);
             }
         }
 
         Assert.True(caught, "the instance was never frozen with a staged batch");
         // Past its 6 s session: the other instance takes its partitions over and lands them.
         await Task.Delay(TimeSpan.FromSeconds(12));
-        Signal(frozen, "CONT");
+        Signals.Thaw(frozen);
         await Task.Delay(TimeSpan.FromSeconds(5));
         await stopProducing.CancelAsync();
         sent.AddRange(await producing);
@@ -175,12 +150,29 @@ public sealed class StreamingProcessKillTests(DevBrokerFixture kafka) : IDisposa
         }
     }
 
-    private static void Signal(Process process, string signal)
+    /// <summary>Many players, so that every partition has events; the first of each makes the topic before the instances start.</summary>
+    private async Task<List<Guid>> ProduceOnePerPlayerAsync()
     {
-        using var kill = Process.Start("kill", $"-{signal} {process.Id}");
-        kill.WaitForExit();
-        Assert.Equal(0, kill.ExitCode);
+        var sent = new List<Guid>();
+        for (var player = 0; player < Players; player++)
+        {
+            sent.AddRange(await StreamingHost.ProduceAsync(kafka.BootstrapServers, _topic, 1, user: $"player{player}"));
+        }
+
+        return sent;
     }
+
+    /// <summary>Events keep coming, for every player in turn, until cancelled; returns their ids.</summary>
+    private Task<List<Guid>> ProduceUntilAsync(CancellationToken stop) => Task.Run(async () =>
+    {
+        var ids = new List<Guid>();
+        for (var round = 0; !stop.IsCancellationRequested; round++)
+        {
+            ids.AddRange(await StreamingHost.ProduceAsync(kafka.BootstrapServers, _topic, 50, user: $"player{round % Players}"));
+        }
+
+        return ids;
+    });
 
     private Process StartProcess(string group = "tests-kill", StringWriter? log = null, int dedupWindow = 100_000)
     {
