@@ -30,6 +30,7 @@ public static class StreamingExtensions
         builder.Services.AddOptions<StreamingOptions>()
             .BindConfiguration(StreamingOptions.SectionName)
             .Validate(options => options.FlushEvents > 0, "Streaming:FlushEvents must be positive.")
+            .Validate(options => options.FlushBytes > 0, "Streaming:FlushBytes must be positive.")
             .Validate(options => options.FlushInterval > TimeSpan.Zero, "Streaming:FlushInterval must be positive.")
             .ValidateOnStart();
 

@@ -16,6 +16,12 @@ public sealed class StreamingOptions
     /// </summary>
     public int FlushEvents { get; set; } = 20_000;
 
+    /// <summary>
+    /// How many bytes of Kafka values may wait in memory across all partitions: past it, the largest batch by bytes is
+    /// landed. Large events would otherwise run the process out of memory before <see cref="FlushEvents"/> is reached.
+    /// </summary>
+    public long FlushBytes { get; set; } = 64 * 1024 * 1024;
+
     /// <summary>A partition's batch is landed when its oldest record has waited this long.</summary>
     public TimeSpan FlushInterval { get; set; } = TimeSpan.FromSeconds(1);
 

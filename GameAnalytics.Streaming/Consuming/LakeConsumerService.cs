@@ -35,6 +35,7 @@ internal sealed partial class LakeConsumerService(
     private PartitionResume? _resume;
     private bool _faulted;
     private int _buffered;
+    private long _bufferedBytes;
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.Factory.StartNew(() => Run(stoppingToken), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
@@ -244,7 +245,12 @@ internal sealed partial class LakeConsumerService(
             _telemetry.RecordReusedEventId();
         }
 
-        if (++_buffered >= _options.FlushEvents)
+        _bufferedBytes += result.Message.Value?.Length ?? 0;
+        if (_bufferedBytes >= _options.FlushBytes)
+        {
+            Flush(consumer, _batches.Values.MaxBy(candidate => candidate.Bytes)!);
+        }
+        else if (++_buffered >= _options.FlushEvents)
         {
             Flush(consumer, _batches.Values.MaxBy(candidate => candidate.Records.Count)!);
         }
@@ -308,7 +314,7 @@ internal sealed partial class LakeConsumerService(
 
             consumer.StoreOffset(new TopicPartitionOffset(_options.Topic, batch.Partition, commit.NextOffset));
             _suspended.Landed(batch.Partition);
-            _buffered -= batch.Records.Count;
+            Release(batch);
             batch.Reset(commit.Sequence + 1, commit.NextOffset);
         }
     }
@@ -395,8 +401,14 @@ internal sealed partial class LakeConsumerService(
     {
         if (_batches.Remove(batch.Partition))
         {
-            _buffered -= batch.Records.Count;
+            Release(batch);
         }
+    }
+
+    private void Release(PartitionBatch batch)
+    {
+        _buffered -= batch.Records.Count;
+        _bufferedBytes -= batch.Bytes;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Stopping: consumed the {Records} records the broker held beyond this processor's position, in {Seconds:F1} s (still behind: {StillBehind})")]

@@ -21,6 +21,9 @@ internal sealed class PartitionBatch(int partition, long nextSequence, long epoc
 
     public List<ParsedRecord> Records { get; } = [];
 
+    /// <summary>The Kafka values of <see cref="Records"/>, in bytes: what the batch holds in memory, about.</summary>
+    public long Bytes { get; private set; }
+
     /// <summary>The offset the next record should have.</summary>
     public long ExpectedOffset => IsEmpty ? NextOffset : LastOffset + 1;
 
@@ -59,6 +62,7 @@ internal sealed class PartitionBatch(int partition, long nextSequence, long epoc
         if (result != DedupResult.Duplicate)
         {
             Records.Add(record);
+            Bytes += value?.Length ?? 0;
         }
 
         return result;
@@ -80,6 +84,7 @@ internal sealed class PartitionBatch(int partition, long nextSequence, long epoc
         NextSequence = nextSequence;
         NextOffset = nextOffset;
         Records.Clear();
+        Bytes = 0;
         Links.Clear();
         FirstOffset = LastOffset = -1;
         LastTraceparent = null;

@@ -11,7 +11,9 @@ namespace GameAnalytics.Tests.Fixtures;
 /// <summary>The real stream processor in-process, on its own topic of the dev broker and its own lake.</summary>
 public static class StreamingHost
 {
-    public static IHost Build(string bootstrapServers, string topic, string lakeRoot, Action<CommitStep>? onCommitStep = null, string groupId = "tests-streaming")
+    public static IHost Build(
+        string bootstrapServers, string topic, string lakeRoot, Action<CommitStep>? onCommitStep = null, string groupId = "tests-streaming",
+        IReadOnlyDictionary<string, string?>? settings = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = Environments.Development });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -22,6 +24,7 @@ public static class StreamingHost
             ["Streaming:FlushInterval"] = "00:00:00.200",
             ["Lake:Root"] = lakeRoot,
         });
+        builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
         builder.AddStreaming();
         var host = builder.Build();
         if (onCommitStep is not null)

@@ -1,4 +1,9 @@
+using System.Text.Json;
+using Confluent.Kafka;
 using GameAnalytics.DevBroker.Broker;
+using GameAnalytics.Events.Envelope;
+using GameAnalytics.Lake.Storage;
+using GameAnalytics.Lake.Tables;
 using GameAnalytics.Streaming.Landing;
 using GameAnalytics.Tests.Fixtures;
 using Microsoft.Extensions.DependencyInjection;
@@ -244,6 +249,50 @@ public sealed class StreamingPipelineTests(DevBrokerFixture kafka) : IDisposable
 
         Assert.Equal(["player-a", "player-b"], lake.Rows($"select user_id from {lake.Table("join_guilds")} order by user_id").Select(row => (string)row[0]!));
         Assert.Equal([shared.ToString()], lake.EventIds("slay_dragons"));
+    }
+
+    [Fact]
+    public async Task Large_events_are_landed_when_their_bytes_reach_the_limit_not_only_their_count_or_age()
+    {
+        var padding = new string('x', 10_000);
+        var sent = new List<Guid>();
+        using (var producer = new ProducerBuilder<string, byte[]>(new ProducerConfig { BootstrapServers = kafka.BootstrapServers }).Build())
+        {
+            for (var i = 0; i < 100; i++)
+            {
+                var envelope = new EventEnvelope
+                {
+                    EventId = Guid.CreateVersion7(),
+                    EventType = "slay_dragon",
+                    UserId = "one-player",
+                    ReceivedAt = DateTimeOffset.UtcNow,
+                    Properties = JsonSerializer.SerializeToElement(new { padding }),
+                };
+                sent.Add(envelope.EventId);
+                producer.Produce(_topic, new Message<string, byte[]> { Key = envelope.UserId, Value = envelope.ToUtf8Json() });
+            }
+
+            producer.Flush(TimeSpan.FromSeconds(30));
+        }
+
+        using var lake = new LakeQuery(_lake.Path);
+        // Neither the count nor the age would land anything within the test: only the bytes.
+        using var host = StreamingHost.Build(kafka.BootstrapServers, _topic, _lake.Path, settings: new Dictionary<string, string?>
+        {
+            ["Streaming:FlushBytes"] = "200000",
+            ["Streaming:FlushEvents"] = "1000000",
+            ["Streaming:FlushInterval"] = "00:10:00",
+            ["Streaming:CatchUpOnStop"] = "00:00:00",
+        });
+        await host.StartAsync();
+        await StreamingHost.WaitUntilAsync(() => lake.EventIds("slay_dragons").Count >= 80, "the first 1 MB lands in batches of 200 KB", TimeSpan.FromSeconds(30));
+        var files = new LakeTables(new LocalLakeStorage(_lake.Path)).Files("slay_dragons").Count;
+        await host.StopAsync();
+
+        Assert.InRange(files, 4, 6);
+        var landed = lake.EventIds("slay_dragons");
+        Assert.Equal(landed.Count, landed.Distinct().Count());
+        Assert.Subset(sent.Select(id => id.ToString()).ToHashSet(), landed.ToHashSet());
     }
 
     [Fact]
