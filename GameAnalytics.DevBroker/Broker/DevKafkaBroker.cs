@@ -18,6 +18,7 @@ public sealed class DevKafkaBroker : IAsyncDisposable
     private readonly nint _handle;
     private readonly nint _cluster;
     private readonly TcpRelay _relay;
+    private readonly Lock _intakeLock = new();
     private int _disposed;
 
     private DevKafkaBroker(nint handle, nint cluster, TcpRelay relay, IReadOnlyDictionary<string, int> topics)
@@ -66,12 +67,8 @@ public sealed class DevKafkaBroker : IAsyncDisposable
         }
     }
 
-    private readonly Lock _intakeLock = new();
-
     /// <summary>Whether Produce requests are refused, and why: to stop, or until the stream processor catches up.</summary>
     public RecordIntake Intake { get; private set; } = RecordIntake.Accepting;
-
-    public bool IsRefusingRecords => Intake != RecordIntake.Accepting;
 
     /// <summary>Bytes clients have sent the broker, mostly Produce requests: what its memory fills with.</summary>
     public long BytesReceived => _relay.BytesFromClients;

@@ -136,7 +136,17 @@ public sealed class StreamingProcessKillTests(DevBrokerFixture kafka) : IDisposa
         await stopProducing.CancelAsync();
         sent.AddRange(await producing);
 
-        await StreamingHost.WaitUntilAsync(() => lake.EventIds("sword_purchases").Count >= sent.Count, "every event lands", TimeSpan.FromSeconds(90));
+        var landingDeadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
+        while (lake.EventIds("sword_purchases").Count < sent.Count && DateTime.UtcNow < landingDeadline)
+        {
+            await Task.Delay(200);
+        }
+
+        if (lake.EventIds("sword_purchases").Count < sent.Count)
+        {
+            Assert.Fail($"{lake.EventIds("sword_purchases").Count} of {sent.Count} events landed in 90 s. Frozen instance:\n{Problems(frozenLog)}\nOther instance:\n{Problems(otherLog)}");
+        }
+
         await Task.Delay(2000);
         Assert.False(frozen.HasExited, "the frozen instance stopped");
         Assert.False(other.HasExited, "the other instance stopped");
@@ -148,6 +158,21 @@ public sealed class StreamingProcessKillTests(DevBrokerFixture kafka) : IDisposa
         {
             Assert.DoesNotContain("DATA LOST", frozenLog.ToString());
         }
+    }
+
+    /// <summary>The log's warnings and errors with the line after each (the message), at most the last 40 lines.</summary>
+    private static string Problems(StringWriter log)
+    {
+        string[] lines;
+        lock (log)
+        {
+            lines = log.ToString().Split('\n');
+        }
+
+        var problems = lines.Select((line, i) => (line, i))
+            .Where(entry => entry.line.StartsWith("warn:", StringComparison.Ordinal) || entry.line.StartsWith("fail:", StringComparison.Ordinal) || entry.line.Contains("assigned", StringComparison.Ordinal))
+            .SelectMany(entry => lines.Skip(entry.i).Take(2));
+        return string.Join('\n', problems.TakeLast(40));
     }
 
     /// <summary>Many players, so that every partition has events; the first of each makes the topic before the instances start.</summary>
