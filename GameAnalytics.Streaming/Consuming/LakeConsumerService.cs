@@ -232,9 +232,7 @@ internal sealed partial class LakeConsumerService(
                 _batches.Set(batch);
             }
 
-            // librdkafka keeps a partition paused across a rebalance: one suspended here before it was revoked would
-            // never be fetched again.
-            consumer.Resume(partitions);
+            Faults.Assigned(partitions);
             return [.. batches.Select(batch => new TopicPartitionOffset(Partition(batch.Partition), batch.NextOffset))];
         }
         catch (Exception fault) when (LandingFaults.IsTransient(fault))

@@ -17,6 +17,9 @@ internal sealed partial class PartitionFaults(PartitionBatches batches, Streamin
     private static readonly TimeSpan KafkaFaultClearsAfter = TimeSpan.FromSeconds(15);
 
     private readonly SuspendedPartitions _suspended = new();
+    // librdkafka keeps a partition paused across a rebalance: those paused here, to resume when assigned again.
+    private readonly HashSet<int> _pausedInKafka = [];
+    private readonly List<TopicPartition> _toResume = [];
     private long? _lastKafkaError;
 
     public void Suspend(int partition, string reason)
@@ -31,6 +34,13 @@ internal sealed partial class PartitionFaults(PartitionBatches batches, Streamin
     /// <summary>Pauses newly suspended partitions, and resumes those whose delay is over from the lake's position.</summary>
     public void RetryDue(IConsumer<string, byte[]> consumer, PartitionResume resume, string topic)
     {
+        if (_toResume.Count > 0)
+        {
+            var assigned = consumer.Assignment;
+            consumer.Resume([.. _toResume.Where(assigned.Contains)]);
+            _toResume.Clear();
+        }
+
         if (_suspended.IsEmpty)
         {
             return;
@@ -40,6 +50,7 @@ internal sealed partial class PartitionFaults(PartitionBatches batches, Streamin
         if (_suspended.TakeUnpaused().Select(partition => new TopicPartition(topic, partition)).Where(assignment.Contains).ToList() is { Count: > 0 } toPause)
         {
             consumer.Pause(toPause);
+            _pausedInKafka.UnionWith(toPause.Select(partition => partition.Partition.Value));
         }
 
         foreach (var partition in _suspended.Due())
@@ -56,6 +67,7 @@ internal sealed partial class PartitionFaults(PartitionBatches batches, Streamin
                 var batch = resume.Resume(consumer, [topicPartition]).Single();
                 consumer.Seek(new TopicPartitionOffset(topicPartition, batch.NextOffset));
                 consumer.Resume([topicPartition]);
+                _pausedInKafka.Remove(partition);
                 batches.Set(batch);
                 _suspended.Remove(partition);
                 health.ClearFault(Key(partition));
@@ -66,6 +78,13 @@ internal sealed partial class PartitionFaults(PartitionBatches batches, Streamin
             }
         }
     }
+
+    /// <summary>
+    /// Newly assigned and landing: a partition this instance paused before it was revoked is resumed on the next loop,
+    /// once the assignment is in place (Kafka would otherwise never fetch it again).
+    /// </summary>
+    public void Assigned(IEnumerable<TopicPartition> partitions) =>
+        _toResume.AddRange(partitions.Where(partition => _pausedInKafka.Remove(partition.Partition.Value)));
 
     /// <summary>Revoked or lost: its faults are its next owner's now.</summary>
     public void Forget(int partition)
