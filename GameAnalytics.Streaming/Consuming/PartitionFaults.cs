@@ -31,7 +31,7 @@ internal sealed partial class PartitionFaults(PartitionBatches batches, Streamin
         LogSuspended(partition, reason, delay.TotalSeconds);
     }
 
-    /// <summary>Pauses newly suspended partitions, and resumes those whose delay is over from the lake's position.</summary>
+    /// <summary>Pauses suspended partitions not paused yet, and resumes those whose delay is over from the lake's position.</summary>
     public void RetryDue(IConsumer<string, byte[]> consumer, PartitionResume resume, string topic)
     {
         if (_toResume.Count > 0)
@@ -47,7 +47,8 @@ internal sealed partial class PartitionFaults(PartitionBatches batches, Streamin
         }
 
         var assignment = consumer.Assignment;
-        if (_suspended.TakeUnpaused().Select(partition => new TopicPartition(topic, partition)).Where(assignment.Contains).ToList() is { Count: > 0 } toPause)
+        if (_suspended.Partitions.Where(partition => !_pausedInKafka.Contains(partition))
+                .Select(partition => new TopicPartition(topic, partition)).Where(assignment.Contains).ToList() is { Count: > 0 } toPause)
         {
             consumer.Pause(toPause);
             _pausedInKafka.UnionWith(toPause.Select(partition => partition.Partition.Value));

@@ -11,42 +11,32 @@ internal sealed class SuspendedPartitions
     private static readonly TimeSpan FirstDelay = TimeSpan.FromMilliseconds(500);
     private static readonly TimeSpan MaxDelay = TimeSpan.FromSeconds(30);
 
-    private readonly Dictionary<int, Suspension> _partitions = [];
+    private readonly Dictionary<int, long> _retryAt = [];
     private readonly Dictionary<int, int> _attempts = [];
 
-    public bool IsEmpty => _partitions.Count == 0;
+    public bool IsEmpty => _retryAt.Count == 0;
+
+    public IReadOnlyCollection<int> Partitions => _retryAt.Keys;
 
     /// <returns>How long the partition waits before its next attempt.</returns>
     public TimeSpan Suspend(int partition)
     {
         var attempts = _attempts[partition] = _attempts.GetValueOrDefault(partition) + 1;
         var delay = Backoff(attempts);
-        _partitions[partition] = new Suspension(Stopwatch.GetTimestamp() + (long)(delay.TotalSeconds * Stopwatch.Frequency), Paused: false);
+        _retryAt[partition] = Stopwatch.GetTimestamp() + (long)(delay.TotalSeconds * Stopwatch.Frequency);
         return delay;
     }
 
     /// <summary>Resumed (or no longer assigned): it consumes again, and its next fault waits longer than this one.</summary>
-    public void Remove(int partition) => _partitions.Remove(partition);
+    public void Remove(int partition) => _retryAt.Remove(partition);
 
     /// <summary>A commit of the partition succeeded: its next fault starts the backoff again.</summary>
     public void Landed(int partition) => _attempts.Remove(partition);
 
-    /// <summary>Suspended partitions not paused in Kafka yet; marks them paused.</summary>
-    public IReadOnlyList<int> TakeUnpaused()
-    {
-        var unpaused = _partitions.Where(entry => !entry.Value.Paused).Select(entry => entry.Key).ToList();
-        foreach (var partition in unpaused)
-        {
-            _partitions[partition] = _partitions[partition] with { Paused = true };
-        }
-
-        return unpaused;
-    }
-
     public IReadOnlyList<int> Due()
     {
         var now = Stopwatch.GetTimestamp();
-        return [.. _partitions.Where(entry => entry.Value.RetryAt <= now).Select(entry => entry.Key)];
+        return [.. _retryAt.Where(entry => entry.Value <= now).Select(entry => entry.Key)];
     }
 
     private static TimeSpan Backoff(int attempts)
@@ -55,6 +45,4 @@ internal sealed class SuspendedPartitions
         // Jitter, so that instances retrying one shared fault do not all come back at once.
         return TimeSpan.FromSeconds(delay * (0.8 + (0.4 * Random.Shared.NextDouble())));
     }
-
-    private readonly record struct Suspension(long RetryAt, bool Paused);
 }
