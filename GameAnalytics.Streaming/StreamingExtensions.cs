@@ -39,6 +39,7 @@ public static class StreamingExtensions
             services.GetRequiredService<EventCatalog>(),
             services.GetRequiredService<IOptions<StreamingOptions>>().Value.Tables));
         builder.Services.AddSingleton<EventRecordParser>();
+        builder.Services.AddSingleton<EventRecordReader>();
         builder.Services.AddSingleton<ParquetTableWriter>();
         builder.Services.AddSingleton(services => new CommitLog(
             services.GetRequiredService<ILakeStorage>(),

@@ -1,3 +1,6 @@
+using System.Buffers;
+using System.Text;
+
 namespace GameAnalytics.Streaming.Consuming;
 
 /// <summary>
@@ -12,15 +15,22 @@ internal sealed class DedupWindow(int capacity)
 
     public int Count => _types.Count;
 
-    public DedupResult TryAdd(Guid eventId, string userId, string eventType)
+    public DedupResult TryAdd(Guid eventId, string userId, string eventType) =>
+        TryAdd(eventId, Hash(userId), Hash(eventType));
+
+    /// <param name="userId">UTF-8.</param>
+    /// <param name="eventType">UTF-8.</param>
+    public DedupResult TryAdd(Guid eventId, ReadOnlySpan<byte> userId, ReadOnlySpan<byte> eventType) =>
+        TryAdd(eventId, Hash(userId), Hash(eventType));
+
+    private DedupResult TryAdd(Guid eventId, ulong user, ulong type)
     {
         if (capacity <= 0)
         {
             return DedupResult.New;
         }
 
-        var key = (eventId, Hash(userId));
-        var type = Hash(eventType);
+        var key = (eventId, user);
         if (_types.TryGetValue(key, out var landedType))
         {
             // The same player's id on another type of event is a client bug, not a retry: keep it, and say so.
@@ -37,13 +47,27 @@ internal sealed class DedupWindow(int capacity)
         return DedupResult.New;
     }
 
-    /// <summary>FNV-1a over the UTF-16 text: stable across processes, unlike <see cref="string.GetHashCode()"/>.</summary>
     private static ulong Hash(string text)
     {
-        var hash = 14695981039346656037UL;
-        foreach (var character in text)
+        var length = Encoding.UTF8.GetMaxByteCount(text.Length);
+        var rented = length > 512 ? ArrayPool<byte>.Shared.Rent(length) : null;
+        Span<byte> utf8 = rented is null ? stackalloc byte[512] : rented;
+        var hash = Hash(utf8[..Encoding.UTF8.GetBytes(text, utf8)]);
+        if (rented is not null)
         {
-            hash = (hash ^ character) * 1099511628211UL;
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+
+        return hash;
+    }
+
+    /// <summary>FNV-1a over the UTF-8 text: stable across processes, unlike <see cref="string.GetHashCode()"/>.</summary>
+    private static ulong Hash(ReadOnlySpan<byte> utf8)
+    {
+        var hash = 14695981039346656037UL;
+        foreach (var b in utf8)
+        {
+            hash = (hash ^ b) * 1099511628211UL;
         }
 
         return hash;

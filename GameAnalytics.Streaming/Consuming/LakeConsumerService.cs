@@ -18,7 +18,9 @@ internal sealed partial class LakeConsumerService(
     IOptions<StreamingOptions> options,
     IConfiguration configuration,
     LakeCommitter committer,
+    EventRecordReader reader,
     EventRecordParser parser,
+    TableRouter router,
     StreamingTelemetry streamingTelemetry,
     StreamingHealth health,
     ILogger<LakeConsumerService> logger) : BackgroundService
@@ -42,12 +44,12 @@ internal sealed partial class LakeConsumerService(
         var config = KafkaConsumerConfig.Create(configuration, _options);
         using var fingerprints = new RecordFingerprint(config);
         _resume = new PartitionResume(committer, fingerprints, _options, streamingTelemetry, health, logger);
-        _landing = new ParallelLanding(committer, _telemetry);
+        _landing = new ParallelLanding(committer, new BatchParser(reader, parser, _telemetry), _telemetry, router.Tables);
         _faults = new PartitionFaults(_batches, health, streamingTelemetry, logger);
         committer.FilesMissing += _resume.ReportMissingFiles;
         LogStarting(committer.Location, _options.Topic, _options.GroupId, config.BootstrapServers);
 
-        using var consumer = new ConsumerBuilder<string, byte[]>(config)
+        using var consumer = new ConsumerBuilder<Ignore, byte[]>(config)
             .SetPartitionsAssignedHandler(OnAssigned)
             .SetPartitionsRevokedHandler(OnRevoked)
             .SetPartitionsLostHandler((_, lost) => OnLost(lost))
@@ -81,7 +83,7 @@ internal sealed partial class LakeConsumerService(
         }
     }
 
-    private void ConsumeOnce(IConsumer<string, byte[]> consumer)
+    private void ConsumeOnce(IConsumer<Ignore, byte[]> consumer)
     {
         Faults.RetryDue(consumer, _resume!, _options.Topic);
         try
@@ -127,7 +129,7 @@ internal sealed partial class LakeConsumerService(
     private TopicPartition Partition(int partition) => new(_options.Topic, partition);
 
     /// <summary>Consumes, bounded by <see cref="StreamingOptions.CatchUpOnStop"/>, up to each partition's end as the stop began.</summary>
-    private void CatchUp(IConsumer<string, byte[]> consumer)
+    private void CatchUp(IConsumer<Ignore, byte[]> consumer)
     {
         if (_options.CatchUpOnStop <= TimeSpan.Zero || _batches.Count == 0)
         {
@@ -162,7 +164,7 @@ internal sealed partial class LakeConsumerService(
         LogCaughtUp(behind, Stopwatch.GetElapsedTime(started).TotalSeconds, ends.Any(end => BehindBy(end) > 0));
     }
 
-    private void Add(IConsumer<string, byte[]> consumer, ConsumeResult<string, byte[]> result)
+    private void Add(IConsumer<Ignore, byte[]> consumer, ConsumeResult<Ignore, byte[]> result)
     {
         // Not ours any more, or already consumed before a seek.
         if (_batches.Get(result.Partition.Value) is not { } batch || result.Offset.Value < batch.ExpectedOffset)
@@ -170,25 +172,15 @@ internal sealed partial class LakeConsumerService(
             return;
         }
 
-        var parsed = parser.Parse(result);
-        _telemetry.TraceProcessing(batch, result, parsed);
-        var (added, full) = _batches.Add(batch, result.Offset.Value, parsed, result.Message.Value);
-        if (added == DedupResult.Duplicate)
-        {
-            _telemetry.RecordDuplicate();
-        }
-        else if (added == DedupResult.ReusedForAnotherType)
-        {
-            _telemetry.RecordReusedEventId();
-        }
-
+        var full = _batches.Add(batch, result.Offset.Value, result.Message.Timestamp.UnixTimestampMs, result.Message.Value);
+        LandingTelemetry.NoteTrace(batch, result);
         if (full is not null)
         {
             Flush(consumer, full);
         }
     }
 
-    private void Flush(IConsumer<string, byte[]> consumer, params PartitionBatch[] batches)
+    private void Flush(IConsumer<Ignore, byte[]> consumer, params PartitionBatch[] batches)
     {
         batches = [.. batches.Where(batch => !batch.IsEmpty)];
         var outcomes = _landing!.Land(batches);
@@ -210,9 +202,9 @@ internal sealed partial class LakeConsumerService(
             }
             else
             {
-                if (_telemetry.RecordLanded(batch, commit, outcome.Duration) is > 0 and var rejected)
+                if (outcome.Rejected > 0)
                 {
-                    LogRejected(rejected, batch.Partition, commit.FirstOffset, commit.LastOffset);
+                    LogRejected(outcome.Rejected, batch.Partition, commit.FirstOffset, commit.LastOffset);
                 }
 
                 consumer.StoreOffset(new TopicPartitionOffset(_options.Topic, batch.Partition, commit.NextOffset));
@@ -222,7 +214,7 @@ internal sealed partial class LakeConsumerService(
         }
     }
 
-    private List<TopicPartitionOffset> OnAssigned(IConsumer<string, byte[]> consumer, List<TopicPartition> partitions)
+    private List<TopicPartitionOffset> OnAssigned(IConsumer<Ignore, byte[]> consumer, List<TopicPartition> partitions)
     {
         try
         {
@@ -243,7 +235,7 @@ internal sealed partial class LakeConsumerService(
         }
     }
 
-    private void OnRevoked(IConsumer<string, byte[]> consumer, List<TopicPartitionOffset> partitions)
+    private void OnRevoked(IConsumer<Ignore, byte[]> consumer, List<TopicPartitionOffset> partitions)
     {
         foreach (var partition in partitions.Select(partition => partition.Partition.Value))
         {
@@ -281,5 +273,5 @@ internal sealed partial class LakeConsumerService(
     private partial void LogFenced(int partition, long sequence);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = $"{{Count}} records of partition {{Partition}} (offsets {{First}} to {{Last}}) were not valid events and landed in {TableNames.Rejected}")]
-    private partial void LogRejected(long count, int partition, long first, long last);
+    private partial void LogRejected(int count, int partition, long first, long last);
 }

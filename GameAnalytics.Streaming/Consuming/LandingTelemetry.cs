@@ -17,7 +17,8 @@ internal sealed class LandingTelemetry(StreamingTelemetry telemetry, StreamingOp
 
     private long _lagReportedAt;
 
-    public void TraceProcessing(PartitionBatch batch, ConsumeResult<string, byte[]> result, ParsedRecord parsed)
+    /// <summary>On the consume thread: notes the trace context of a record that starts a run of one traced request.</summary>
+    public static void NoteTrace(PartitionBatch batch, ConsumeResult<Ignore, byte[]> result)
     {
         // Records of one request share their trace context: compare the raw header before parsing it.
         result.Message.Headers.TryGetLastBytes("traceparent", out var traceparent);
@@ -33,7 +34,12 @@ internal sealed class LandingTelemetry(StreamingTelemetry telemetry, StreamingOp
             return;
         }
 
-        var parent = KafkaTracePropagation.Extract(result.Message.Headers).ActivityContext;
+        batch.Records.StartTracedRun(KafkaTracePropagation.Extract(result.Message.Headers).ActivityContext);
+    }
+
+    /// <summary>A processing span for a run of records of one request, a child of the producer's span.</summary>
+    public void TraceProcessing(PartitionBatch batch, ActivityContext parent, long offset, string table, string? rejectedReason)
+    {
         using var activity = telemetry.Source.StartActivity($"process {options.Topic}", ActivityKind.Consumer, parent);
         if (activity is null)
         {
@@ -44,12 +50,12 @@ internal sealed class LandingTelemetry(StreamingTelemetry telemetry, StreamingOp
         activity.SetTag("messaging.destination.name", options.Topic);
         activity.SetTag("messaging.operation.type", "process");
         activity.SetTag("messaging.consumer.group.name", options.GroupId);
-        activity.SetTag("messaging.destination.partition.id", result.Partition.Value.ToString());
-        activity.SetTag("messaging.kafka.offset", result.Offset.Value);
-        activity.SetTag("gameanalytics.table", parsed.Table);
-        if (parsed.Rejected is { } rejected)
+        activity.SetTag("messaging.destination.partition.id", batch.Partition.ToString());
+        activity.SetTag("messaging.kafka.offset", offset);
+        activity.SetTag("gameanalytics.table", table);
+        if (rejectedReason is not null)
         {
-            activity.SetStatus(ActivityStatusCode.Error, rejected.Reason);
+            activity.SetStatus(ActivityStatusCode.Error, rejectedReason);
         }
 
         batch.Link(activity.Context);
@@ -83,30 +89,20 @@ internal sealed class LandingTelemetry(StreamingTelemetry telemetry, StreamingOp
         }
     }
 
-    /// <returns>How many of the batch's records were rejected.</returns>
-    public long RecordLanded(PartitionBatch batch, CommitRecord commit, TimeSpan duration)
+    /// <summary>On the landing thread, once the batch is committed: counts, and each event's freshness.</summary>
+    public void RecordLanded(PartitionBatch batch, LandingRows rows, CommitRecord commit, TimeSpan duration)
     {
         var now = commit.CommittedAt.UtcDateTime;
-        long landed = 0, rejected = 0;
-        foreach (var record in batch.Records)
+        for (var i = 0; i < rows.Events.Count; i++)
         {
-            if (record.Event is { } landedEvent)
-            {
-                landed++;
-                telemetry.Freshness.Record((now - landedEvent.ReceivedAt).TotalSeconds);
-            }
-            else
-            {
-                rejected++;
-            }
+            telemetry.Freshness.Record((now - rows.Events[i].ReceivedAt).TotalSeconds);
         }
 
-        telemetry.Landed.Add(landed);
-        telemetry.Rejected.Add(rejected);
+        telemetry.Landed.Add(rows.Events.Count);
+        telemetry.Rejected.Add(rows.Rejected.Count);
         telemetry.FilesWritten.Add(commit.Files.Count);
         telemetry.BatchSize.Record(batch.Records.Count);
         telemetry.BatchDuration.Record(duration.TotalSeconds);
-        return rejected;
     }
 
     public void RecordDuplicate() => telemetry.Duplicates.Add(1);
@@ -114,7 +110,7 @@ internal sealed class LandingTelemetry(StreamingTelemetry telemetry, StreamingOp
     public void RecordReusedEventId() => telemetry.ReusedEventIds.Add(1);
 
     /// <summary>At most once a second, each partition's records in Kafka not yet landed, from the consumer's cached watermarks.</summary>
-    public void ReportLag(IConsumer<string, byte[]> consumer, IEnumerable<PartitionBatch> batches)
+    public void ReportLag(IConsumer<Ignore, byte[]> consumer, IEnumerable<PartitionBatch> batches)
     {
         if (Stopwatch.GetElapsedTime(_lagReportedAt) < LagInterval)
         {

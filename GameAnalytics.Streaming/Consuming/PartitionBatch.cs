@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using GameAnalytics.Streaming.Landing;
 
 namespace GameAnalytics.Streaming.Consuming;
 
@@ -19,17 +18,19 @@ internal sealed class PartitionBatch(int partition, long nextSequence, long epoc
     /// <summary>The first offset not yet landed: where this partition resumes.</summary>
     public long NextOffset { get; private set; } = nextOffset;
 
-    public List<ParsedRecord> Records { get; } = [];
+    /// <summary>The records consumed, not yet parsed: landing parses them, partitions in parallel.</summary>
+    public ConsumedRecords Records { get; } = new();
 
     /// <summary>The Kafka values of <see cref="Records"/>, in bytes: what the batch holds in memory, about.</summary>
-    public long Bytes { get; private set; }
+    public long Bytes => Records.Bytes;
 
     /// <summary>The offset the next record should have.</summary>
     public long ExpectedOffset => IsEmpty ? NextOffset : LastOffset + 1;
 
-    /// <summary>Nothing consumed since the last commit (a batch of duplicates only still has offsets to commit).</summary>
+    /// <summary>Nothing consumed since the last commit.</summary>
     public bool IsEmpty => FirstOffset < 0;
 
+    /// <summary>The events landed last, to drop client retries; only the landing of this partition's batch touches it.</summary>
     public DedupWindow RecentEvents { get; } = recentEvents;
 
     public long FirstOffset { get; private set; } = -1;
@@ -41,16 +42,14 @@ internal sealed class PartitionBatch(int partition, long nextSequence, long epoc
     /// <summary>The processing spans of the batch's events, which its commit span links to.</summary>
     public List<ActivityLink> Links { get; } = [];
 
-    /// <summary>The value of the last record added, whose fingerprint goes into the commit record.</summary>
-    public byte[]? LastValue { get; private set; }
-
-    /// <summary>The raw <c>traceparent</c> of the last record, to start a processing span only when it changes.</summary>
+    /// <summary>The raw <c>traceparent</c> of the last record, to look at the trace context only when it changes.</summary>
     public byte[]? LastTraceparent { get; set; }
 
-    /// <returns>Whether the record is a new event, or a retry of one already landed or in this batch (only its offset counts).</returns>
-    public DedupResult Add(long offset, ParsedRecord record, byte[]? value)
+    /// <summary>The fingerprint of the last record, which goes into the commit record.</summary>
+    public string LastRecordFingerprint => RecordFingerprint.Of(Records.Value(Records.Count - 1));
+
+    public void Add(long offset, long timestampMs, ReadOnlySpan<byte> value)
     {
-        LastValue = value;
         if (IsEmpty)
         {
             FirstOffset = offset;
@@ -58,14 +57,7 @@ internal sealed class PartitionBatch(int partition, long nextSequence, long epoc
         }
 
         LastOffset = offset;
-        var result = record.Event is { } landed ? RecentEvents.TryAdd(Guid.Parse(landed.EventId), landed.UserId, landed.EventType) : DedupResult.New;
-        if (result != DedupResult.Duplicate)
-        {
-            Records.Add(record);
-            Bytes += value?.Length ?? 0;
-        }
-
-        return result;
+        Records.Add(offset, timestampMs, value);
     }
 
     public void Link(ActivityContext context)
@@ -84,10 +76,8 @@ internal sealed class PartitionBatch(int partition, long nextSequence, long epoc
         NextSequence = nextSequence;
         NextOffset = nextOffset;
         Records.Clear();
-        Bytes = 0;
         Links.Clear();
         FirstOffset = LastOffset = -1;
         LastTraceparent = null;
-        LastValue = null;
     }
 }

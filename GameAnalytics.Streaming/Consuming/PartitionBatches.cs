@@ -1,5 +1,4 @@
 using GameAnalytics.Lake.Commits;
-using GameAnalytics.Streaming.Landing;
 
 namespace GameAnalytics.Streaming.Consuming;
 
@@ -21,22 +20,35 @@ internal sealed class PartitionBatches(StreamingOptions options)
     public void Set(PartitionBatch batch) => _batches[batch.Partition] = batch;
 
     /// <summary>Adds a consumed record to its partition's batch.</summary>
-    /// <returns>What the retry window made of it, and the batch to land now when the records or bytes held are past their limits.</returns>
-    public (DedupResult Added, PartitionBatch? Full) Add(PartitionBatch batch, long offset, ParsedRecord record, byte[]? value)
+    /// <returns>The batches to land now, when the records or bytes held are past their limits; otherwise null.</returns>
+    public PartitionBatch[]? Add(PartitionBatch batch, long offset, long timestampMs, ReadOnlySpan<byte> value)
     {
-        var added = batch.Add(offset, record, value);
-        if (added == DedupResult.Duplicate)
+        batch.Add(offset, timestampMs, value);
+        _bytes += value.Length;
+        return ++_records >= options.FlushEvents || _bytes >= options.FlushBytes ? Largest() : null;
+    }
+
+    /// <summary>
+    /// The largest batches, until the rest hold at most half of each limit: landed together, they land in parallel
+    /// and in files of a useful size, where the single largest would leave the others to fill the limit again at once.
+    /// </summary>
+    private PartitionBatch[] Largest()
+    {
+        var byBytes = _bytes >= options.FlushBytes;
+        var (records, bytes) = (_records, _bytes);
+        var largest = new List<PartitionBatch>();
+        foreach (var batch in _batches.Values.OrderByDescending(batch => byBytes ? batch.Bytes : batch.Records.Count))
         {
-            return (added, null);
+            if (records <= options.FlushEvents / 2 && bytes <= options.FlushBytes / 2)
+            {
+                break;
+            }
+
+            largest.Add(batch);
+            (records, bytes) = (records - batch.Records.Count, bytes - batch.Bytes);
         }
 
-        _bytes += value?.Length ?? 0;
-        if (_bytes >= options.FlushBytes)
-        {
-            return (added, _batches.Values.MaxBy(candidate => candidate.Bytes));
-        }
-
-        return (added, ++_records >= options.FlushEvents ? _batches.Values.MaxBy(candidate => candidate.Records.Count) : null);
+        return [.. largest];
     }
 
     /// <summary>The batches whose oldest record has waited <see cref="StreamingOptions.FlushInterval"/>.</summary>

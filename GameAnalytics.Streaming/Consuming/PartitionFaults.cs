@@ -32,7 +32,7 @@ internal sealed partial class PartitionFaults(PartitionBatches batches, Streamin
     }
 
     /// <summary>Pauses suspended partitions not paused yet, and resumes those whose delay is over from the lake's position.</summary>
-    public void RetryDue(IConsumer<string, byte[]> consumer, PartitionResume resume, string topic)
+    public void RetryDue(IConsumer<Ignore, byte[]> consumer, PartitionResume resume, string topic)
     {
         if (_toResume.Count > 0)
         {

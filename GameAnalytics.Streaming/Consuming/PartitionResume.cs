@@ -20,7 +20,7 @@ internal sealed partial class PartitionResume(
     private static readonly TimeSpan BrokerTimeout = TimeSpan.FromSeconds(10);
 
     /// <summary>Finishes the partitions' last commits, takes them over, and starts a batch for each at its resume offset.</summary>
-    public IReadOnlyList<PartitionBatch> Resume(IConsumer<string, byte[]> consumer, IReadOnlyList<TopicPartition> partitions)
+    public IReadOnlyList<PartitionBatch> Resume(IConsumer<Ignore, byte[]> consumer, IReadOnlyList<TopicPartition> partitions)
     {
         var recovered = committer.Recover([.. partitions.Select(partition => partition.Partition.Value)]);
         var batches = new List<PartitionBatch>(partitions.Count);
@@ -39,7 +39,7 @@ internal sealed partial class PartitionResume(
     /// After Kafka said a position is out of range: moves each partition that is behind the log's start to that start,
     /// reporting the skipped offsets as lost.
     /// </summary>
-    public void SkipLost(IConsumer<string, byte[]> consumer, IEnumerable<PartitionBatch> behind)
+    public void SkipLost(IConsumer<Ignore, byte[]> consumer, IEnumerable<PartitionBatch> behind)
     {
         foreach (var batch in behind)
         {
@@ -75,7 +75,7 @@ internal sealed partial class PartitionResume(
     }
 
     /// <param name="latest">What the lake landed last of the partition; null when nothing yet.</param>
-    private long StartOffset(IConsumer<string, byte[]> consumer, TopicPartition partition, CommitRecord? latest)
+    private long StartOffset(IConsumer<Ignore, byte[]> consumer, TopicPartition partition, CommitRecord? latest)
     {
         var watermarks = consumer.QueryWatermarkOffsets(partition, BrokerTimeout);
         if (latest is null)

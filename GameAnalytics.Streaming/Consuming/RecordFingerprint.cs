@@ -21,7 +21,7 @@ internal sealed class RecordFingerprint(ConsumerConfig groupConfig) : IDisposabl
         AutoOffsetReset = AutoOffsetReset.Error,
     }).Build();
 
-    public static string Of(byte[]? value) => Convert.ToHexString(SHA256.HashData(value ?? []), 0, 16);
+    public static string Of(ReadOnlySpan<byte> value) => Convert.ToHexString(SHA256.HashData(value), 0, 16);
 
     /// <returns>
     /// True when the record at <paramref name="offset"/> has <paramref name="fingerprint"/>, false when Kafka holds

@@ -26,7 +26,7 @@ internal sealed class LakeCommitter(ILakeStorage storage, CommitLog commitLog, P
 
     /// <param name="epoch">The writer's ownership of the partition, from <see cref="Recover(IReadOnlyCollection{int})"/>.</param>
     /// <returns>The commit, or null when another writer committed this sequence first (the batch is then discarded).</returns>
-    public CommitRecord? Commit(int partition, long sequence, long firstOffset, long lastOffset, string lastRecordFingerprint, IReadOnlyList<ParsedRecord> records, long epoch = 0)
+    public CommitRecord? Commit(int partition, long sequence, long firstOffset, long lastOffset, string lastRecordFingerprint, LandingRows rows, long epoch = 0)
     {
         OnStep?.Invoke(CommitStep.BeforeWrite);
         var stagingToken = TableFiles.StagingToken(epoch);
@@ -34,18 +34,18 @@ internal sealed class LakeCommitter(ILakeStorage storage, CommitLog commitLog, P
         var temps = new List<string>();
         try
         {
-            foreach (var group in records.GroupBy(record => (record.Table, Dt: record.Event?.Dt ?? record.Rejected!.Dt)))
+            foreach (var file in rows.Files())
             {
-                var path = TableFiles.RelativePath(group.Key.Table, group.Key.Dt, partition, sequence, firstOffset, lastOffset);
+                var path = TableFiles.RelativePath(file.Table, file.Dt, partition, sequence, firstOffset, lastOffset);
                 var temp = TableFiles.TempPath(path, stagingToken);
                 temps.Add(temp);
-                if (group.Key.Table == TableNames.Rejected)
+                if (file.Rejected is { } rejected)
                 {
-                    storage.Write(temp, stream => writer.WriteRejected(stream, group.Select(record => record.Rejected!).ToList()));
+                    storage.Write(temp, stream => writer.WriteRejected(stream, rejected));
                 }
                 else
                 {
-                    storage.Write(temp, stream => writer.WriteEvents(stream, group.Select(record => record.Event!).ToList()));
+                    storage.Write(temp, stream => writer.WriteEvents(stream, rows.Events, file.EventRows!));
                 }
 
                 files.Add(path);

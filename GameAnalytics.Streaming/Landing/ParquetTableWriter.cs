@@ -15,24 +15,36 @@ internal sealed class ParquetTableWriter
 
     private static readonly Column[] RejectedColumns = [.. LakeColumns.Rejected.Select(ToParquet)];
 
-    public void WriteEvents(Stream output, IReadOnlyList<LandedEvent> rows) =>
-        WriteFile(output, EventColumns, group =>
+    /// <summary>Writes the rows at <paramref name="indexes"/> straight from their UTF-8 text: no string per value.</summary>
+    public void WriteEvents(Stream output, EventRows rows, int[] indexes)
+    {
+        var text = rows.PinText();
+        try
         {
-            Write(group, rows, row => row.RawEvent);
-            Write(group, rows, row => row.Timestamp);
-            Write(group, rows, row => row.Accept);
-            Write(group, rows, row => row.Host);
-            Write(group, rows, row => row.UserAgent);
-            Write(group, rows, row => row.EventType);
-            Write(group, rows, row => row.EventId);
-            Write(group, rows, row => row.UserId);
-            Write(group, rows, row => row.ReceivedAt);
-            Write(group, rows, row => row.ClientTime);
-            Write(group, rows, row => row.Properties);
-            Write(group, rows, row => row.KafkaPartition);
-            Write(group, rows, row => row.KafkaOffset);
-            Write(group, rows, row => row.AppId);
-        });
+            var columns = new EventColumnWriter(rows, indexes, text.AddrOfPinnedObject());
+            WriteFile(output, EventColumns, group =>
+            {
+                columns.Text(group, static (in row) => row.RawEvent);
+                columns.Text(group, static (in row) => row.Timestamp);
+                columns.Text(group, static (in row) => row.Accept);
+                columns.Text(group, static (in row) => row.Host);
+                columns.Text(group, static (in row) => row.UserAgent);
+                columns.Text(group, static (in row) => row.EventType);
+                columns.Text(group, static (in row) => row.EventId);
+                columns.Text(group, static (in row) => row.UserId);
+                columns.Time(group, static (in row) => row.ReceivedAt);
+                columns.Time(group, static (in row) => row.ClientTime);
+                columns.Text(group, static (in row) => row.Properties);
+                columns.Values(group, static (in row) => row.KafkaPartition);
+                columns.Values(group, static (in row) => row.KafkaOffset);
+                columns.Text(group, static (in row) => row.AppId);
+            });
+        }
+        finally
+        {
+            text.Free();
+        }
+    }
 
     public void WriteRejected(Stream output, IReadOnlyList<RejectedRecord> rows) =>
         WriteFile(output, RejectedColumns, group =>

@@ -1,21 +1,23 @@
-using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using Confluent.Kafka;
 using GameAnalytics.Events.Envelope;
 using GameAnalytics.Lake.Tables;
 using GameAnalytics.Streaming.Landing;
 
 namespace GameAnalytics.Streaming.Routing;
 
-/// <summary>Turns a Kafka record into a row of its table, or into a rejected record with the reason.</summary>
+/// <summary>
+/// Turns a Kafka record into a row of its table, or into a rejected record with the reason, through the envelope's
+/// deserializer: the reference that <see cref="EventRecordReader"/> matches, and the path of every record it leaves.
+/// </summary>
 internal sealed class EventRecordParser(TableRouter router, TimeProvider clock)
 {
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    public ParsedRecord Parse(ConsumeResult<string, byte[]> record)
+    public ParsedRecord Parse(ReadOnlySpan<byte> value, int partition, long offset, long timestampMs)
     {
-        var bytes = record.Message.Value ?? [];
+        var record = new RecordPosition(partition, offset, timestampMs);
+        var bytes = value.ToArray();
         if (!TryDecode(bytes, out var json))
         {
             return Reject(record, bytes, null, "The record is not UTF-8 text.");
@@ -48,7 +50,7 @@ internal sealed class EventRecordParser(TableRouter router, TimeProvider clock)
 
         var landed = new LandedEvent(
             RawEvent: json,
-            Timestamp: FormatKafkaTimestamp(record.Message.Timestamp),
+            Timestamp: KafkaTimestamp.ToText(timestampMs),
             Accept: envelope.Accept,
             Host: envelope.Host,
             UserAgent: envelope.UserAgent,
@@ -58,8 +60,8 @@ internal sealed class EventRecordParser(TableRouter router, TimeProvider clock)
             ReceivedAt: envelope.ReceivedAt.UtcDateTime,
             ClientTime: envelope.ClientTime?.UtcDateTime,
             Properties: envelope.Properties is { ValueKind: JsonValueKind.Object } properties ? properties.GetRawText() : null,
-            KafkaPartition: record.Partition.Value,
-            KafkaOffset: record.Offset.Value,
+            KafkaPartition: partition,
+            KafkaOffset: offset,
             AppId: envelope.AppId);
         return new ParsedRecord(table, landed, null);
     }
@@ -75,14 +77,14 @@ internal sealed class EventRecordParser(TableRouter router, TimeProvider clock)
         _ => null,
     };
 
-    private ParsedRecord Reject(ConsumeResult<string, byte[]> record, byte[] bytes, string? text, string reason) =>
+    private ParsedRecord Reject(RecordPosition record, byte[] bytes, string? text, string reason) =>
         new(TableNames.Rejected, null, new RejectedRecord(
             text,
             bytes,
             reason,
-            record.Partition.Value,
-            record.Offset.Value,
-            record.Message.Timestamp.UtcDateTime,
+            record.Partition,
+            record.Offset,
+            DateTime.UnixEpoch.AddMilliseconds(record.TimestampMs),
             clock.GetUtcNow().UtcDateTime));
 
     private static bool TryDecode(byte[] bytes, out string text)
@@ -99,7 +101,5 @@ internal sealed class EventRecordParser(TableRouter router, TimeProvider clock)
         }
     }
 
-    /// <summary>As Spark cast the Kafka timestamp to string in the original: <c>2021-08-12 17:43:22.123</c>, UTC.</summary>
-    private static string FormatKafkaTimestamp(Timestamp timestamp) =>
-        timestamp.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.fff", CultureInfo.InvariantCulture);
+    private readonly record struct RecordPosition(int Partition, long Offset, long TimestampMs);
 }

@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using System.Text;
 using GameAnalytics.Events.Catalog;
 using GameAnalytics.Lake.Tables;
 
@@ -7,7 +8,11 @@ namespace GameAnalytics.Streaming.Routing;
 /// <summary>Which table each event type lands in: <c>Streaming:Tables</c>, else the lake's default for the type.</summary>
 public sealed class TableRouter
 {
-    private readonly FrozenDictionary<string, string> _tables;
+    private const int MaxStackTypeLength = 256;
+
+    private readonly string[] _tables;
+    private readonly FrozenDictionary<string, int> _tableOfType;
+    private readonly FrozenDictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _tableOfTypeText;
 
     public TableRouter(EventCatalog catalog, IReadOnlyDictionary<string, string> configured)
     {
@@ -23,11 +28,35 @@ public sealed class TableRouter
             throw new ArgumentException($"Table names must be lower snake case and not '{TableNames.Rejected}': {string.Join(", ", invalid)}");
         }
 
-        _tables = tables.ToFrozenDictionary(StringComparer.Ordinal);
+        _tables = [.. tables.Values.Distinct()];
+        _tableOfType = tables.ToFrozenDictionary(pair => pair.Key, pair => Array.IndexOf(_tables, pair.Value), StringComparer.Ordinal);
+        _tableOfTypeText = _tableOfType.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
     /// <summary>Every event table, without <see cref="TableNames.Rejected"/>.</summary>
-    public IEnumerable<string> Tables => _tables.Values.Distinct();
+    public IReadOnlyList<string> Tables => _tables;
 
-    public bool TryRoute(string eventType, out string table) => _tables.TryGetValue(eventType, out table!);
+    public bool TryRoute(string eventType, out string table)
+    {
+        var found = _tableOfType.TryGetValue(eventType, out var index);
+        table = found ? _tables[index] : "";
+        return found;
+    }
+
+    /// <param name="table">An index into <see cref="Tables"/>.</param>
+    public bool TryRoute(ReadOnlySpan<byte> utf8EventType, out int table)
+    {
+        table = -1;
+        if (utf8EventType.Length > MaxStackTypeLength)
+        {
+            return false;
+        }
+
+        // Catalog names are ASCII, so a name's UTF-16 is as long as its UTF-8.
+        Span<char> text = stackalloc char[MaxStackTypeLength];
+        return Encoding.UTF8.TryGetChars(utf8EventType, text, out var length)
+            && _tableOfTypeText.TryGetValue(text[..length], out table);
+    }
+
+    public int IndexOf(string table) => Array.IndexOf(_tables, table);
 }

@@ -21,7 +21,13 @@ public static class LandedEvents
         var path = TableFiles.RelativePath(table, DateOnly.FromDateTime(rows[0].ReceivedAt), 0, sequence, first, first + rows.Count - 1);
         var storage = new LocalLakeStorage(lakeRoot);
         var staged = TableFiles.TempPath(path, "fixture");
-        storage.Write(staged, stream => new ParquetTableWriter().WriteEvents(stream, rows));
+        var landing = new LandingRows([table]);
+        foreach (var row in rows)
+        {
+            landing.Add(table, row);
+        }
+
+        storage.Write(staged, stream => new ParquetTableWriter().WriteEvents(stream, landing.Events, [.. Enumerable.Range(0, rows.Count)]));
         storage.Rename(staged, path);
         return Path.Combine(lakeRoot, path);
     }

@@ -1,3 +1,4 @@
+using System.Text;
 using GameAnalytics.Lake.Commits;
 using GameAnalytics.Lake.Storage;
 using GameAnalytics.Streaming.Compaction;
@@ -49,7 +50,7 @@ public sealed class LakeCommitterTests : IDisposable
 
         using var lake = new LakeQuery(_lake.Path);
         var landed = lake.EventIds("sword_purchases").Concat(lake.EventIds("join_guilds")).Order().ToList();
-        Assert.Equal(first.Concat(second).Select(r => r.Event!.EventId).Order(), landed);
+        Assert.Equal(EventIds(first).Concat(EventIds(second)).Order(), landed);
         Assert.Empty(Directory.EnumerateFiles(_lake.Path, "*.tmp", SearchOption.AllDirectories));
     }
 
@@ -71,7 +72,7 @@ public sealed class LakeCommitterTests : IDisposable
             await Task.WhenAll(writers);
 
             var winner = Assert.Single(Enumerable.Range(0, 2), i => results[i] is not null);
-            expected.AddRange(batches[winner].Select(r => r.Event!.EventId));
+            expected.AddRange(EventIds(batches[winner]));
         }
 
         using var lake = new LakeQuery(_lake.Path);
@@ -147,7 +148,7 @@ public sealed class LakeCommitterTests : IDisposable
         Assert.False(takenOver!.HasLanded);
         Assert.NotNull(next.Commit(Partition, takenOver.Sequence + 1, 0, 19, "f", records, takenOver.Epoch));
         using var lake = new LakeQuery(_lake.Path);
-        Assert.Equal(records.Select(r => r.Event!.EventId).Order(), lake.EventIds("sword_purchases").Concat(lake.EventIds("join_guilds")).Order());
+        Assert.Equal(EventIds(records).Order(), lake.EventIds("sword_purchases").Concat(lake.EventIds("join_guilds")).Order());
         Assert.Empty(Directory.EnumerateFiles(_lake.Path, "*.tmp", SearchOption.AllDirectories));
     }
 
@@ -199,16 +200,23 @@ public sealed class LakeCommitterTests : IDisposable
     }
 
     /// <summary>Alternating sword purchases and guild joins, so each batch writes two files.</summary>
-    private static List<ParsedRecord> Records(long firstOffset, int count) =>
-        Enumerable.Range(0, count).Select(i =>
+    private static LandingRows Records(long firstOffset, int count)
+    {
+        var rows = new LandingRows(["sword_purchases", "join_guilds"]);
+        for (var i = 0; i < count; i++)
         {
             var type = i % 2 == 0 ? "purchase_sword" : "join_guild";
             var table = i % 2 == 0 ? "sword_purchases" : "join_guilds";
-            var landed = new LandedEvent(
+            rows.Add(table, new LandedEvent(
                 "{}", "2026-11-29 20:00:00.000", "*/*", "user1.datafun.com", "tests", type, Guid.CreateVersion7().ToString(), "user1.datafun.com",
-                new DateTime(2026, 11, 29, 20, 0, 0, DateTimeKind.Utc), null, null, Partition, firstOffset + i);
-            return new ParsedRecord(table, landed, null);
-        }).ToList();
+                new DateTime(2026, 11, 29, 20, 0, 0, DateTimeKind.Utc), null, null, Partition, firstOffset + i));
+        }
+
+        return rows;
+    }
+
+    private static IEnumerable<string> EventIds(LandingRows rows) =>
+        Enumerable.Range(0, rows.Events.Count).Select(i => Encoding.UTF8.GetString(rows.Events.Text(rows.Events[i].EventId)));
 
     public void Dispose() => _lake.Dispose();
 
