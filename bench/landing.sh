@@ -14,7 +14,7 @@
 #            FRESH_RATE=5000 FRESH_BATCH=1 (1 = single GET events; >1 = POST /v1/events batches) FRESH_DURATION=30s
 #            FRESH_WARMUP=5s FRESH_CONNECTIONS=200 PARTITIONS=12 LANDING_TIMEOUT=120 CATCHUP_TIMEOUT=30
 #            KEPT_UP_WITHIN=3 (seconds from the end of the load to the last commit for the steady rate to count as kept up:
-#            the 1 s flush interval, plus up to 0.5 s that the dev broker holds a fetch that found nothing, plus margin)
+#            the flush interval (0.5 s by default), plus up to 0.5 s that the dev broker holds a fetch that found nothing, plus margin)
 #            API_PORT=15100 BROKER_PORT=19192 BROKER_HTTP_PORT=15292 STREAMING_HTTP_PORT=15293 SKIP_BUILD=1 KEEP_LAKES=1
 # Streaming's own settings come through the environment as usual (e.g. Streaming__FlushInterval=00:00:00.5), or as
 # STREAMING_ARGS, e.g. STREAMING_ARGS='--Streaming:Consumer:fetch.wait.max.ms=50' for a name that is no shell variable.
@@ -110,6 +110,7 @@ status_mib() { awk -v k="$2:" '$1 == k { printf "%.0f", $2 / 1024 }' "/proc/$1/s
 offsets() { # TOPIC: one JSON line with the topic's low/high watermarks
   timeout 60 dotnet run "$BENCH/kafka-offsets.cs" -- "$KAFKA" "$1" 2>>"$LOGS/kafka-offsets.log" || die_with_logs "could not read the watermarks of $1"
 }
+lake_files() { find "$1" -name '*.parquet' -not -name '.*' 2>/dev/null | wc -l; } # LAKE: its visible Parquet files (a compaction's replaced files stay for its retention)
 highs() { grep -o '"high":\[[0-9,]*\]' <<<"$1" | grep -o '[0-9,]*' | tr , ' '; }
 
 # lake_state LAKE TOPIC: "<next offset of partition 0> ... <of partition N-1> <latest committed_at>", from each
@@ -274,6 +275,7 @@ landed_state=$(wait_landed "$LOGS/lake-landing" landing "$(highs "$landing_offse
   || failures+=("landing: Streaming did not land every offset within ${LANDING_TIMEOUT}s (lake at: $landed_state)")
 ticks_end=$(cpu_ticks "$streaming_pid")
 landing_rss=$(status_mib "$streaming_pid" VmHWM)
+landing_files=$(lake_files "$LOGS/lake-landing")
 stop_sampler
 landing_foreign=$(foreign_seconds "$landing_from" "$(date +%s)")
 last_commit=$(commit_time "${landed_state##* }")
@@ -310,6 +312,7 @@ steady_caught_up=$(sub "$(commit_time "${steady_state##* }")" "$steady_stopped")
 steady_kept_up=$(awk -v c="$steady_caught_up" -v w="$KEPT_UP_WITHIN" 'BEGIN { print (c <= w ? "true" : "false") }')
 [[ $(behind "$(highs "$steady_offsets")" "$steady_state") == 0 ]] || steady_kept_up=false
 steady_rss=$(status_mib "$streaming_pid" VmHWM)
+steady_files=$(lake_files "$LOGS/lake-steady")
 steady_rss_end=$(status_mib "$streaming_pid" VmRSS)
 steady_cpu=$(awk -v t="$(cpu_ticks "$streaming_pid")" -v hz="$TICKS" 'BEGIN { printf "%.2f", t / hz }')
 api_rss_steady=$(status_mib "$api_pid" VmHWM)
@@ -345,6 +348,7 @@ fresh_offsets=$(offsets fresh)
 fresh_state=$(wait_landed "$LOGS/lake-fresh" fresh "$(highs "$fresh_offsets")" "$CATCHUP_TIMEOUT") \
   || failures+=("fresh: Streaming had not landed everything ${CATCHUP_TIMEOUT}s after the load stopped")
 fresh_rss=$(status_mib "$streaming_pid" VmHWM)
+fresh_files=$(lake_files "$LOGS/lake-fresh")
 stop_sampler
 fresh_foreign=$(foreign_seconds "$fresh_from" "$(date +%s)")
 (($(failed_requests "$fresh") == 0)) || failures+=("fresh: $(failed_requests "$fresh") requests failed")
@@ -385,7 +389,7 @@ cat >"$json" <<EOF
   "settings": { "events": $EVENTS, "users": $USERS, "partitions": $PARTITIONS, "fill_connections": $FILL_CONNECTIONS,
     "steady_rate": $STEADY_RATE, "steady_batch": $STEADY_BATCH, "steady_duration": "$STEADY_DURATION", "steady_connections": $STEADY_CONNECTIONS,
     "fresh_rate": $FRESH_RATE, "fresh_batch": $FRESH_BATCH, "fresh_duration": "$FRESH_DURATION", "fresh_warmup": "$FRESH_WARMUP", "fresh_connections": $FRESH_CONNECTIONS,
-    "streaming_flush_events": "${Streaming__FlushEvents:-50000 (default)}", "streaming_flush_interval": "${Streaming__FlushInterval:-00:00:01 (default)}",
+    "streaming_flush_events": "${Streaming__FlushEvents:-100000 (default)}", "streaming_flush_interval": "${Streaming__FlushInterval:-00:00:00.5 (default)}",
     "streaming_args": "$(json_string "${STREAMING_ARGS:-}")" },
   "landing": {
     "load_average": "$load_landing",
@@ -403,6 +407,7 @@ cat >"$json" <<EOF
     "events_per_cpu_s": $landing_per_cpu,
     "cores_used": $landing_cores,
     "streaming_peak_rss_mib": $landing_rss,
+    "files_landed": $landing_files,
     "streaming_rss_mib_series": [$(rss_series "$LOGS/rss-landing.txt")]
   },
   "steady": {
@@ -417,6 +422,7 @@ cat >"$json" <<EOF
     "streaming_peak_rss_mib": $steady_rss,
     "streaming_rss_mib_at_end": $steady_rss_end,
     "streaming_cpu_s": $steady_cpu,
+    "files_landed": $steady_files,
     "streaming_rss_mib_series": [$(rss_series "$LOGS/rss-steady.txt")],
     "api_peak_rss_mib": $api_rss_steady
   },
@@ -429,6 +435,7 @@ cat >"$json" <<EOF
     "events_sent": $fresh_expected,
     "events_in_kafka": $(field "$fresh_offsets" high_sum),
     "result": ${freshness:-null},
+    "files_landed": $fresh_files,
     "streaming_peak_rss_mib": $fresh_rss
   },
   "api_peak_rss_mib_fill": $api_rss_fill,
@@ -445,10 +452,10 @@ echo "| measure | load | result |"
 echo "| --- | --- | --- |"
 echo "| landing throughput, Kafka to committed Parquet | backlog of $landing_events events in $PARTITIONS partitions, Streaming alone | **$landing_rate events/s** wall ($landing_wall s from partition assignment to the last commit; $landing_wall_total s from process start) |"
 echo "| landing CPU | same | **$landing_per_cpu events per CPU-second** ($landing_cpu CPU-s, $landing_cores cores on average; $landing_cpu_total CPU-s with start-up) |"
-echo "| Streaming peak RSS, landing the backlog | same | **$landing_rss MiB** |"
-echo "| Streaming peak RSS at a steady rate | $steady_achieved events/s sent ($steady_rps req/s x $STEADY_BATCH), API + Streaming, $STEADY_DURATION | **$steady_rss MiB** (RSS $steady_rss_end MiB at the end; $steady_cpu CPU-s) |"
+echo "| Streaming peak RSS, landing the backlog | same | **$landing_rss MiB** ($landing_files files) |"
+echo "| Streaming peak RSS at a steady rate | $steady_achieved events/s sent ($steady_rps req/s x $STEADY_BATCH), API + Streaming, $STEADY_DURATION | **$steady_rss MiB** (RSS $steady_rss_end MiB at the end; $steady_cpu CPU-s; $steady_files files) |"
 echo "| kept up at that rate | same | **$([[ $steady_kept_up == true ]] && echo yes || echo no)**: lag $steady_lag_at_stop events when the load stopped; the last commit, covering all $steady_events offsets, $steady_caught_up s after it |"
-echo "| freshness (committed_at - received_at) | $fresh_load, API + Streaming | **p50 $(field "$freshness" p50_ms) ms, p99 $(field "$freshness" p99_ms) ms**, max $(field "$freshness" max_ms) ms over $(field "$freshness" events) events ($fresh_expected sent) |"
+echo "| freshness (committed_at - received_at) | $fresh_load, API + Streaming | **p50 $(field "$freshness" p50_ms) ms, p99 $(field "$freshness" p99_ms) ms**, max $(field "$freshness" max_ms) ms over $(field "$freshness" events) events ($fresh_expected sent; $fresh_files files) |"
 echo
 echo "Load average at start: $load_start; before each step: landing $load_landing, steady $load_steady, freshness $load_fresh ($(nproc) CPUs, shared with wrk, the API and the broker)."
 if ((landing_foreign + steady_foreign + fresh_foreign > 0)); then

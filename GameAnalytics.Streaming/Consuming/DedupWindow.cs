@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Numerics;
 using System.Text;
 
 namespace GameAnalytics.Streaming.Consuming;
@@ -6,14 +7,19 @@ namespace GameAnalytics.Streaming.Consuming;
 /// <summary>
 /// The last events a partition landed, so that a client's retry of an event is landed once. An event is its player's
 /// <c>event_id</c>: two players whose clients chose the same id are two events. Each entry is the id as a Guid and
-/// 64-bit hashes of the player and the type, not strings.
+/// 64-bit hashes of the player and the type, 32 bytes in a ring in landing order, found through an open-addressing
+/// index of ints: about half the memory of a dictionary and a queue, which were a fifth of the processor's.
 /// </summary>
 internal sealed class DedupWindow(int capacity)
 {
-    private readonly Dictionary<(Guid EventId, ulong User), ulong> _types = [];
-    private readonly Queue<(Guid EventId, ulong User)> _order = new();
+    private const int InitialEntries = 1024;
 
-    public int Count => _types.Count;
+    private Entry[] _ring = [];
+    private int[] _slots = []; // ring index + 1; 0 is an empty slot
+    private int _mask;
+    private int _oldest; // once the ring is full, the entry the next one replaces
+
+    public int Count { get; private set; }
 
     public DedupResult TryAdd(Guid eventId, string userId, string eventType) =>
         TryAdd(eventId, Hash(userId), Hash(eventType));
@@ -30,21 +36,94 @@ internal sealed class DedupWindow(int capacity)
             return DedupResult.New;
         }
 
-        var key = (eventId, user);
-        if (_types.TryGetValue(key, out var landedType))
+        var slot = Find(eventId, user);
+        if (_slots.Length > 0 && _slots[slot] != 0)
         {
             // The same player's id on another type of event is a client bug, not a retry: keep it, and say so.
-            return landedType == type ? DedupResult.Duplicate : DedupResult.ReusedForAnotherType;
+            return _ring[_slots[slot] - 1].Type == type ? DedupResult.Duplicate : DedupResult.ReusedForAnotherType;
         }
 
-        _types.Add(key, type);
-        _order.Enqueue(key);
-        if (_order.Count > capacity)
+        int index;
+        if (Count < _ring.Length)
         {
-            _types.Remove(_order.Dequeue());
+            index = Count++;
+        }
+        else if (_ring.Length < capacity)
+        {
+            Grow();
+            index = Count++;
+        }
+        else
+        {
+            index = _oldest;
+            _oldest = (_oldest + 1) % _ring.Length;
+            Remove(_ring[index], index);
         }
 
+        _ring[index] = new Entry(eventId, user, type);
+        _slots[Find(eventId, user)] = index + 1;
         return DedupResult.New;
+    }
+
+    /// <returns>The slot that holds the event, or the empty slot where it would go.</returns>
+    private int Find(Guid eventId, ulong user)
+    {
+        if (_slots.Length == 0)
+        {
+            return 0;
+        }
+
+        var slot = Home(eventId, user);
+        while (_slots[slot] != 0 && !_ring[_slots[slot] - 1].Is(eventId, user))
+        {
+            slot = (slot + 1) & _mask;
+        }
+
+        return slot;
+    }
+
+    /// <summary>Empties the entry's slot and moves later entries of its probe run back, so that every entry stays findable.</summary>
+    private void Remove(in Entry entry, int index)
+    {
+        var hole = Home(entry.EventId, entry.User);
+        while (_slots[hole] != index + 1)
+        {
+            hole = (hole + 1) & _mask;
+        }
+
+        for (var next = (hole + 1) & _mask; _slots[next] != 0; next = (next + 1) & _mask)
+        {
+            var moved = _ring[_slots[next] - 1];
+            var home = Home(moved.EventId, moved.User);
+            // An entry may fill the hole only if its home is not between the hole and where it sits now.
+            var stays = hole <= next ? hole < home && home <= next : hole < home || home <= next;
+            if (!stays)
+            {
+                _slots[hole] = _slots[next];
+                hole = next;
+            }
+        }
+
+        _slots[hole] = 0;
+    }
+
+    /// <summary>Twice the entries, up to the capacity; the index at most half full. Entries are still in landing order here.</summary>
+    private void Grow()
+    {
+        Array.Resize(ref _ring, Math.Min(capacity, Math.Max(InitialEntries, _ring.Length * 2)));
+        _slots = new int[(int)BitOperations.RoundUpToPowerOf2((uint)_ring.Length * 2)];
+        _mask = _slots.Length - 1;
+        for (var i = 0; i < Count; i++)
+        {
+            _slots[Find(_ring[i].EventId, _ring[i].User)] = i + 1;
+        }
+    }
+
+    private int Home(Guid eventId, ulong user) => HashCode.Combine(eventId, user) & _mask;
+
+    private readonly record struct Entry(Guid EventId, ulong User, ulong Type)
+    {
+        public bool Is(Guid eventId, ulong user) => EventId == eventId && User == user;
     }
 
     private static ulong Hash(string text)

@@ -68,8 +68,6 @@ internal sealed class PartitionBatch(int partition, long nextSequence, long epoc
         }
     }
 
-    public bool IsDue(TimeSpan maxAge) => !IsEmpty && Stopwatch.GetElapsedTime(StartedAt) >= maxAge;
-
     /// <summary>Starts the next batch after a commit, or after a restart from the lake.</summary>
     public void Reset(long nextSequence, long nextOffset)
     {

@@ -10,7 +10,9 @@ namespace GameAnalytics.Streaming.Landing;
 /// </summary>
 internal sealed class EventRows
 {
-    private byte[] _text = new byte[64 * 1024];
+    private const int InitialTextBytes = 64 * 1024;
+
+    private byte[] _text = new byte[InitialTextBytes];
     private EventRow[] _rows = new EventRow[1024];
 
     public int Count { get; private set; }
@@ -80,7 +82,16 @@ internal sealed class EventRows
     /// <summary>Pins the text for a native writer, which reads it through pointers.</summary>
     public GCHandle PinText() => GCHandle.Alloc(_text, GCHandleType.Pinned);
 
-    public void Clear() => (Count, TextLength) = (0, 0);
+    public void Clear()
+    {
+        // A batch of large events should not hold its buffer for good.
+        if (_text.Length > InitialTextBytes && TextLength < _text.Length / 4)
+        {
+            _text = new byte[Math.Max(InitialTextBytes, _text.Length / 2)];
+        }
+
+        (Count, TextLength) = (0, 0);
+    }
 }
 
 /// <summary>A UTF-8 value in <see cref="EventRows"/>' text, or null.</summary>

@@ -126,11 +126,11 @@ internal sealed class ParquetTableWriter
         _ => throw new NotSupportedException($"No Parquet column for {column.Type}."),
     };
 
-    private static WriterProperties CreateProperties() => new WriterPropertiesBuilder()
-        .Compression(Compression.Snappy)
-        .EnableDictionary()
-        .EnableStatistics()
-        .Build();
+    private static WriterProperties CreateProperties()
+    {
+        using var builder = new WriterPropertiesBuilder();
+        return builder.Compression(Compression.Snappy).EnableDictionary().EnableStatistics().Build();
+    }
 }
 
 /// <summary>An event as the retry window knows it.</summary>
