@@ -9,6 +9,7 @@ namespace GameAnalytics.Streaming.Consuming;
 internal sealed class ConsumedRecords
 {
     private const int InitialBytes = 64 * 1024;
+    private const int MaxKeptBytes = 16 * 1024 * 1024;
 
     private byte[] _values = new byte[InitialBytes];
     private ConsumedRecord[] _records = new ConsumedRecord[256];
@@ -48,10 +49,11 @@ internal sealed class ConsumedRecords
 
     public void Clear()
     {
-        // A burst of large events should not hold its buffer for good.
-        if (_values.Length > InitialBytes && Bytes < _values.Length / 4)
+        // The buffer keeps its size from batch to batch: shrinking and growing it again made garbage on the large object
+        // heap faster than full collections freed it. Only one that large events grew past the limit goes.
+        if (_values.Length > MaxKeptBytes)
         {
-            _values = new byte[Math.Max(InitialBytes, _values.Length / 2)];
+            _values = new byte[InitialBytes];
         }
 
         Count = Bytes = 0;

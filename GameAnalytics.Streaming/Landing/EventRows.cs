@@ -11,6 +11,7 @@ namespace GameAnalytics.Streaming.Landing;
 internal sealed class EventRows
 {
     private const int InitialTextBytes = 64 * 1024;
+    private const int MaxKeptTextBytes = 32 * 1024 * 1024;
 
     private byte[] _text = new byte[InitialTextBytes];
     private EventRow[] _rows = new EventRow[1024];
@@ -84,10 +85,10 @@ internal sealed class EventRows
 
     public void Clear()
     {
-        // A batch of large events should not hold its buffer for good.
-        if (_text.Length > InitialTextBytes && TextLength < _text.Length / 4)
+        // Kept from batch to batch, as the consumed records' buffers are; one that large events grew past the limit goes.
+        if (_text.Length > MaxKeptTextBytes)
         {
-            _text = new byte[Math.Max(InitialTextBytes, _text.Length / 2)];
+            _text = new byte[InitialTextBytes];
         }
 
         (Count, TextLength) = (0, 0);
