@@ -86,6 +86,7 @@ public static class StreamingExtensions
             .Validate(options => options.MinFiles >= 2, "Compaction:MinFiles must be at least 2.")
             .Validate(options => options.TargetFileBytes > 0, "Compaction:TargetFileBytes must be positive.")
             .Validate(options => options.RetainReplacedFiles >= TimeSpan.Zero, "Compaction:RetainReplacedFiles must not be negative.")
+            .Validate(options => options.MaxLandingLag >= 0, "Compaction:MaxLandingLag must not be negative (0: never wait for landing).")
             .Validate(options => !string.IsNullOrWhiteSpace(options.MemoryLimit), "Compaction:MemoryLimit must be set, e.g. 128MB.")
             .ValidateOnStart();
         builder.Services.AddSingleton<LakeCompactor>();

@@ -23,6 +23,14 @@ internal sealed partial class CompactionService(
         using var timer = new PeriodicTimer(options.Value.Interval);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
+            if (options.Value.MaxLandingLag > 0 && telemetry.Lag > options.Value.MaxLandingLag)
+            {
+                // Merging competes with landing for the CPU and the disk; it can wait, the events in Kafka cannot.
+                LogYielded(telemetry.Lag);
+                telemetry.CompactionsYielded.Add(1);
+                continue;
+            }
+
             foreach (var table in router.Tables.Append(TableNames.Rejected))
             {
                 try
@@ -38,6 +46,9 @@ internal sealed partial class CompactionService(
             }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Compaction waits for its next run: landing is {Lag} records behind")]
+    private partial void LogYielded(long lag);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Compacting {Table} failed; it is retried at the next run")]
     private partial void LogFailed(Exception exception, string table);

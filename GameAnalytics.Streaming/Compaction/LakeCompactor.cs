@@ -55,7 +55,12 @@ internal sealed partial class LakeCompactor(ILakeStorage storage, IOptions<Compa
         return made;
     }
 
-    /// <summary>Per partition, the visible small files in name order, cut into runs of about the target size.</summary>
+    /// <summary>
+    /// Per partition, the visible small files to merge now, cut into runs of about the target size. A closed day merges
+    /// whole. Today's files merge in size tiers, each <see cref="CompactionOptions.MinFiles"/> times the one below, and a
+    /// tier only once it holds that many files: the merged file is a tier up, so each row is rewritten about once per
+    /// tier (four times from 20 KB files to 128 MB) instead of once per run while the day grows.
+    /// </summary>
     private IEnumerable<(DateOnly Dt, List<string> Files)> Candidates(string table, DateOnly today)
     {
         var small = TableSnapshot.Files(storage, table)
@@ -63,46 +68,35 @@ internal sealed partial class LakeCompactor(ILakeStorage storage, IOptions<Compa
             .Where(file => file.Length < _options.TargetFileBytes / 2);
         foreach (var partition in small.GroupBy(file => TableFiles.PartitionDate(TableFiles.DirectoryOf(file.Path))!.Value))
         {
-            var run = new List<string>();
-            long bytes = 0;
-            var files = partition.Key < today ? partition.ToList() : WithoutOutgrown(partition.ToList());
-            foreach (var file in files.OrderBy(file => file.Path, StringComparer.Ordinal))
+            IEnumerable<IEnumerable<SizedFile>> groups = partition.Key < today
+                ? [partition]
+                : partition.GroupBy(file => Tier(file.Length)).Where(tier => tier.Count() >= _options.MinFiles);
+            foreach (var group in groups)
             {
-                run.Add(file.Path);
-                bytes += file.Length;
-                if (bytes >= _options.TargetFileBytes)
+                var run = new List<string>();
+                long bytes = 0;
+                foreach (var file in group.OrderBy(file => file.Path, StringComparer.Ordinal))
+                {
+                    run.Add(file.Path);
+                    bytes += file.Length;
+                    if (bytes >= _options.TargetFileBytes)
+                    {
+                        yield return (partition.Key, run);
+                        run = [];
+                        bytes = 0;
+                    }
+                }
+
+                if (run.Count > 0)
                 {
                     yield return (partition.Key, run);
-                    run = [];
-                    bytes = 0;
                 }
             }
-
-            if (run.Count > 0)
-            {
-                yield return (partition.Key, run);
-            }
         }
     }
 
-    /// <summary>
-    /// Leaves out each file larger than all the smaller ones together. A day's partition then grows in files of about
-    /// doubling sizes, each row rewritten a few times, instead of one file rewritten whole every interval to take in
-    /// the last minute's rows.
-    /// </summary>
-    private static List<SizedFile> WithoutOutgrown(List<SizedFile> files)
-    {
-        files.Sort((a, b) => a.Length.CompareTo(b.Length));
-        var rest = files.Sum(file => file.Length);
-        var count = files.Count;
-        while (count > 0 && files[count - 1].Length > rest - files[count - 1].Length)
-        {
-            rest -= files[count - 1].Length;
-            count--;
-        }
-
-        return files.GetRange(0, count);
-    }
+    /// <summary>Files within a factor of <see cref="CompactionOptions.MinFiles"/> in size share a tier.</summary>
+    private int Tier(long length) => (int)Math.Floor(Math.Log(Math.Max(length, 1)) / Math.Log(_options.MinFiles));
 
     private CompactionRecord Merge(string table, DateOnly dt, List<string> inputs)
     {

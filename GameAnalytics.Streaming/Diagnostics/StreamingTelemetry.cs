@@ -21,6 +21,7 @@ internal sealed class StreamingTelemetry : IDisposable
         ReusedEventIds = _meter.CreateCounter<long>("gameanalytics.streaming.events.reused_ids", "{event}", "Events landed though their player had sent the same event_id with another event_type (a client bug).");
         FilesWritten = _meter.CreateCounter<long>("gameanalytics.streaming.files.written", "{file}", "Parquet files committed.");
         FilesCompacted = _meter.CreateCounter<long>("gameanalytics.streaming.files.compacted", "{file}", "Small files replaced by compaction.");
+        CompactionsYielded = _meter.CreateCounter<long>("gameanalytics.streaming.compaction.yielded", "{run}", "Compaction runs skipped because landing was behind.");
         LostOffsets = _meter.CreateCounter<long>("gameanalytics.streaming.offsets.lost", "{offset}", "Offsets Kafka no longer had when the processor needed them.");
         Faults = _meter.CreateCounter<long>("gameanalytics.streaming.faults", "{fault}", "Landing or consuming failures that were retried (a full disk, an unreachable broker or WebHDFS, a refused commit).");
         BatchSize = _meter.CreateHistogram<long>("gameanalytics.streaming.batch.size", "{record}", "Records per landed batch.");
@@ -43,6 +44,8 @@ internal sealed class StreamingTelemetry : IDisposable
 
     public Counter<long> FilesCompacted { get; }
 
+    public Counter<long> CompactionsYielded { get; }
+
     public Counter<long> LostOffsets { get; }
 
     public Counter<long> Faults { get; }
@@ -54,6 +57,9 @@ internal sealed class StreamingTelemetry : IDisposable
     public Histogram<double> Freshness { get; }
 
     public void ReportLag(IReadOnlyDictionary<int, long> lagByPartition) => _lag = lagByPartition;
+
+    /// <summary>The records in Kafka not yet landed, over every partition, as last reported (about once a second).</summary>
+    public long Lag => _lag.Values.Sum();
 
     private IEnumerable<Measurement<long>> ObserveLag() =>
         _lag.Select(entry => new Measurement<long>(entry.Value, new KeyValuePair<string, object?>("messaging.destination.partition.id", entry.Key.ToString())));
