@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using GameAnalytics.Streaming.Landing;
 
 namespace GameAnalytics.Streaming.Consuming;
 
@@ -8,21 +9,18 @@ namespace GameAnalytics.Streaming.Consuming;
 /// </summary>
 internal sealed class ConsumedRecords
 {
-    private const int InitialBytes = 64 * 1024;
-    private const int MaxKeptBytes = 16 * 1024 * 1024;
-
-    private byte[] _values = new byte[InitialBytes];
+    private readonly BatchBytes _values = new(initialBytes: 64 * 1024, maxKeptBytes: 16 * 1024 * 1024);
     private ConsumedRecord[] _records = new ConsumedRecord[256];
     private readonly List<TracedRun> _traced = [];
 
     public int Count { get; private set; }
 
     /// <summary>The bytes of the values held.</summary>
-    public int Bytes { get; private set; }
+    public int Bytes => _values.Length;
 
     public ref readonly ConsumedRecord this[int index] => ref _records[index];
 
-    public ReadOnlySpan<byte> Value(int index) => _values.AsSpan(_records[index].Start, _records[index].Length);
+    public ReadOnlySpan<byte> Value(int index) => _values.Slice(_records[index].Start, _records[index].Length);
 
     /// <summary>The records that start a run of one traced request: a processing span is started for each.</summary>
     public IReadOnlyList<TracedRun> Traced => _traced;
@@ -34,14 +32,7 @@ internal sealed class ConsumedRecords
             Array.Resize(ref _records, _records.Length * 2);
         }
 
-        if (Bytes + value.Length > _values.Length)
-        {
-            Array.Resize(ref _values, Math.Max(_values.Length * 2, Bytes + value.Length));
-        }
-
-        value.CopyTo(_values.AsSpan(Bytes));
-        _records[Count++] = new ConsumedRecord(offset, timestampMs, Bytes, value.Length);
-        Bytes += value.Length;
+        _records[Count++] = new ConsumedRecord(offset, timestampMs, _values.Append(value), value.Length);
     }
 
     /// <summary>The last record added starts a run of records of one traced request.</summary>
@@ -49,14 +40,8 @@ internal sealed class ConsumedRecords
 
     public void Clear()
     {
-        // The buffer keeps its size from batch to batch: shrinking and growing it again made garbage on the large object
-        // heap faster than full collections freed it. Only one that large events grew past the limit goes.
-        if (_values.Length > MaxKeptBytes)
-        {
-            _values = new byte[InitialBytes];
-        }
-
-        Count = Bytes = 0;
+        _values.Clear();
+        Count = 0;
         _traced.Clear();
     }
 }

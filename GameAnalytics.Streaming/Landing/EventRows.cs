@@ -10,20 +10,17 @@ namespace GameAnalytics.Streaming.Landing;
 /// </summary>
 internal sealed class EventRows
 {
-    private const int InitialTextBytes = 64 * 1024;
-    private const int MaxKeptTextBytes = 32 * 1024 * 1024;
-
-    private byte[] _text = new byte[InitialTextBytes];
+    private readonly BatchBytes _text = new(initialBytes: 64 * 1024, maxKeptBytes: 32 * 1024 * 1024);
     private EventRow[] _rows = new EventRow[1024];
 
     public int Count { get; private set; }
 
     /// <summary>The bytes of text the rows hold.</summary>
-    public int TextLength { get; private set; }
+    public int TextLength => _text.Length;
 
     public ref EventRow this[int index] => ref _rows[index];
 
-    public ReadOnlySpan<byte> Text(TextSlice slice) => slice.IsNull ? default : _text.AsSpan(slice.Start, slice.Length);
+    public ReadOnlySpan<byte> Text(TextSlice slice) => slice.IsNull ? default : _text.Slice(slice.Start, slice.Length);
 
     /// <summary>The row to fill next; <see cref="RollBack"/> to a <see cref="Mark"/> taken before forgets it again.</summary>
     public ref EventRow Add()
@@ -37,61 +34,31 @@ internal sealed class EventRows
         return ref _rows[Count++];
     }
 
-    public TextSlice AddText(ReadOnlySpan<byte> utf8)
-    {
-        var slice = new TextSlice(TextLength, utf8.Length);
-        utf8.CopyTo(Reserve(utf8.Length));
-        TextLength += utf8.Length;
-        return slice;
-    }
+    public TextSlice AddText(ReadOnlySpan<byte> utf8) => new(_text.Append(utf8), utf8.Length);
 
-    public TextSlice AddText(string? text)
-    {
-        if (text is null)
-        {
-            return TextSlice.Null;
-        }
-
-        var written = Encoding.UTF8.GetBytes(text, Reserve(Encoding.UTF8.GetMaxByteCount(text.Length)));
-        var slice = new TextSlice(TextLength, written);
-        TextLength += written;
-        return slice;
-    }
+    public TextSlice AddText(string? text) =>
+        text is null ? TextSlice.Null : Commit(Encoding.UTF8.GetBytes(text, Reserve(Encoding.UTF8.GetMaxByteCount(text.Length))));
 
     /// <summary>Room for at most <paramref name="maxLength"/> bytes at the end of the text; <see cref="Commit"/> what was written.</summary>
-    public Span<byte> Reserve(int maxLength)
-    {
-        if (TextLength + maxLength > _text.Length)
-        {
-            Array.Resize(ref _text, Math.Max(_text.Length * 2, TextLength + maxLength));
-        }
+    public Span<byte> Reserve(int maxLength) => _text.Reserve(maxLength);
 
-        return _text.AsSpan(TextLength, maxLength);
-    }
-
-    public TextSlice Commit(int written)
-    {
-        var slice = new TextSlice(TextLength, written);
-        TextLength += written;
-        return slice;
-    }
+    public TextSlice Commit(int written) => new(_text.Commit(written), written);
 
     public (int Rows, int Text) Mark() => (Count, TextLength);
 
-    public void RollBack((int Rows, int Text) mark) => (Count, TextLength) = mark;
+    public void RollBack((int Rows, int Text) mark)
+    {
+        Count = mark.Rows;
+        _text.Truncate(mark.Text);
+    }
 
     /// <summary>Pins the text for a native writer, which reads it through pointers.</summary>
-    public GCHandle PinText() => GCHandle.Alloc(_text, GCHandleType.Pinned);
+    public GCHandle PinText() => GCHandle.Alloc(_text.Array, GCHandleType.Pinned);
 
     public void Clear()
     {
-        // Kept from batch to batch, as the consumed records' buffers are; one that large events grew past the limit goes.
-        if (_text.Length > MaxKeptTextBytes)
-        {
-            _text = new byte[InitialTextBytes];
-        }
-
-        (Count, TextLength) = (0, 0);
+        _text.Clear();
+        Count = 0;
     }
 }
 
