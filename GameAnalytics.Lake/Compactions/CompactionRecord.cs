@@ -8,7 +8,8 @@ namespace GameAnalytics.Lake.Compactions;
 /// <summary>
 /// One compaction of a table partition: the file that replaces the others. Writing this record is the
 /// switch from the old set of files to the new one, for every reader that takes a <see cref="TableSnapshot"/>.
-/// Records live in <c>&lt;table&gt;/_compactions/</c>, hidden from the engines.
+/// Records live in <c>&lt;table&gt;/_compactions/</c>, hidden from the engines, beside the checkpoints that fold them
+/// in (<see cref="CompactionCheckpoint"/>); <see cref="CompactionState"/> reads both.
 /// </summary>
 public sealed record CompactionRecord(string Id, string Table, DateOnly Dt, IReadOnlyList<string> Removed, string Added, DateTimeOffset CommittedAt)
 {
@@ -17,14 +18,14 @@ public sealed record CompactionRecord(string Id, string Table, DateOnly Dt, IRea
     /// <summary>The lock a compactor of the table holds.</summary>
     public static string LockOf(string table) => $"{DirectoryOf(table)}/.lock";
 
-    public static IEnumerable<CompactionRecord> ReadAll(ILakeStorage storage, string table)
+    /// <summary>The id a record's file is named after.</summary>
+    public static string IdOf(string path) => Path.GetFileNameWithoutExtension(path);
+
+    public static CompactionRecord Read(ILakeStorage storage, string path)
     {
-        foreach (var path in storage.ListFiles(DirectoryOf(table), recursive: false).Where(path => path.EndsWith(".json", StringComparison.Ordinal)))
-        {
-            using var stream = storage.OpenRead(path);
-            yield return JsonSerializer.Deserialize(stream, CompactionRecordJsonContext.Default.CompactionRecord)
-                ?? throw new InvalidDataException($"The compaction record {path} is empty.");
-        }
+        using var stream = storage.OpenRead(path);
+        return JsonSerializer.Deserialize(stream, CompactionRecordJsonContext.Default.CompactionRecord)
+            ?? throw new InvalidDataException($"The compaction record {path} is empty.");
     }
 
     /// <summary>Writes the record under a temporary name and renames it into place: all or nothing.</summary>

@@ -37,6 +37,17 @@ public static class TableFiles
     public static string RelativePath(string table, DateOnly dt, int partition, long sequence, long firstOffset, long lastOffset) =>
         string.Create(CultureInfo.InvariantCulture, $"{PartitionDirectory(table, dt)}/p{partition:D3}-{sequence:D12}-{firstOffset}-{lastOffset}.parquet");
 
+    /// <summary>The Kafka partition and commit sequence of a landed batch's file (<see cref="RelativePath"/>), or null for any other file.</summary>
+    public static (int Partition, long Sequence)? LandedBatch(string path)
+    {
+        var parts = NameOf(path).Split('-');
+        return parts.Length == 4 && parts[0].StartsWith('p') && parts[3].EndsWith(".parquet", StringComparison.Ordinal)
+            && int.TryParse(parts[0].AsSpan(1), NumberStyles.None, CultureInfo.InvariantCulture, out var partition)
+            && long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var sequence)
+            ? (partition, sequence)
+            : null;
+    }
+
     public static string CompactedPath(string partitionDirectory, string id) => $"{partitionDirectory}/{CompactedPrefix}{id}.parquet";
 
     /// <summary>A compaction output while it is written, hidden: <c>.c-&lt;id&gt;.parquet.tmp</c> beside the final name.</summary>

@@ -13,10 +13,9 @@ public static class TableSnapshot
     /// <returns>Paths from the lake's root, sorted.</returns>
     public static IReadOnlyList<string> Files(ILakeStorage storage, string table)
     {
-        // Records first: a compaction that commits after this point cannot hide a file we then list.
-        var compactions = CompactionRecord.ReadAll(storage, table).ToList();
-        var removed = compactions.SelectMany(compaction => compaction.Removed).ToHashSet(StringComparer.Ordinal);
-        var added = compactions.Select(compaction => compaction.Added).ToHashSet(StringComparer.Ordinal);
+        // Compactions first: one that commits after this point cannot hide a file we then list.
+        var compactions = CompactionState.Read(storage, table);
+        var (removed, added) = (compactions.Removed, compactions.Added);
 
         return storage.ListDirectories(table)
             .Where(directory => TableFiles.PartitionDate(directory) is not null)

@@ -38,9 +38,11 @@ internal sealed partial class LakeCompactor(ILakeStorage storage, IOptions<Compa
             return null;
         }
 
-        var records = CompactionRecord.ReadAll(storage, table).ToList();
-        DeleteOrphans(table, records);
-        DeleteReplaced(records);
+        var state = CompactionState.Read(storage, table);
+        var deletedBefore = clock.GetUtcNow() - _options.RetainReplacedFiles;
+        DeleteOrphans(table, state);
+        DeleteReplaced(state, deletedBefore);
+        DeleteSuperseded(state, deletedBefore);
 
         var made = new List<CompactionRecord>();
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
@@ -50,6 +52,11 @@ internal sealed partial class LakeCompactor(ILakeStorage storage, IOptions<Compa
             {
                 made.Add(Merge(table, group.Dt, group.Files));
             }
+        }
+
+        if (state.Records.Count + made.Count >= CompactionCheckpoint.Every)
+        {
+            CompactionCheckpoint.Fold(state, made, deletedBefore, clock.GetUtcNow(), table).Write(storage);
         }
 
         return made;
@@ -149,14 +156,13 @@ internal sealed partial class LakeCompactor(ILakeStorage storage, IOptions<Compa
     }
 
     /// <summary>Outputs of compactions that crashed before their record: never visible, safe to delete under the lock.</summary>
-    private void DeleteOrphans(string table, List<CompactionRecord> records)
+    private void DeleteOrphans(string table, CompactionState state)
     {
-        var added = records.Select(record => record.Added).ToHashSet(StringComparer.Ordinal);
         foreach (var partition in storage.ListDirectories(table).Where(directory => TableFiles.PartitionDate(directory) is not null))
         {
             foreach (var file in storage.ListFiles(partition, recursive: false))
             {
-                if ((TableFiles.IsCompacted(file) || TableFiles.IsStagedCompacted(file)) && !added.Contains(file))
+                if ((TableFiles.IsCompacted(file) || TableFiles.IsStagedCompacted(file)) && !state.Added.Contains(file) && !state.Removed.Contains(file))
                 {
                     storage.Delete(file);
                 }
@@ -164,12 +170,22 @@ internal sealed partial class LakeCompactor(ILakeStorage storage, IOptions<Compa
         }
     }
 
-    private void DeleteReplaced(List<CompactionRecord> records)
+    private void DeleteReplaced(CompactionState state, DateTimeOffset deletedBefore)
     {
-        var cutoff = clock.GetUtcNow() - _options.RetainReplacedFiles;
-        foreach (var record in records.Where(record => record.CommittedAt <= cutoff))
+        var replaced = (state.Checkpoint?.Replaced ?? []).Where(file => file.ReplacedAt <= deletedBefore).Select(file => file.Path)
+            .Concat(state.Records.Where(record => record.CommittedAt <= deletedBefore).SelectMany(record => record.Removed));
+        foreach (var path in replaced)
         {
-            foreach (var path in record.Removed)
+            storage.Delete(path);
+        }
+    }
+
+    /// <summary>Records a checkpoint folds in, and older checkpoints, once that checkpoint has been there as long as replaced files stay.</summary>
+    private void DeleteSuperseded(CompactionState state, DateTimeOffset deletedBefore)
+    {
+        if (state.Checkpoint is { } checkpoint && checkpoint.CommittedAt <= deletedBefore)
+        {
+            foreach (var path in state.Superseded)
             {
                 storage.Delete(path);
             }

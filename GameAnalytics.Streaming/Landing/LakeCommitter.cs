@@ -169,8 +169,7 @@ internal sealed class LakeCommitter(ILakeStorage storage, CommitLog commitLog, P
     }
 
     /// <summary>Whether compaction has replaced the file: only then may a committed file be gone.</summary>
-    private bool WasCompacted(string path) =>
-        CompactionRecord.ReadAll(storage, path[..path.IndexOf('/')]).Any(compaction => compaction.Removed.Contains(path));
+    private bool WasCompacted(string path) => CompactionState.Read(storage, path[..path.IndexOf('/')]).WasReplaced(path);
 
     private void DeleteAll(IEnumerable<string> paths)
     {

@@ -1,3 +1,4 @@
+using GameAnalytics.Lake.Compactions;
 using GameAnalytics.Lake.Storage;
 using GameAnalytics.Lake.Tables;
 using System.Diagnostics.Metrics;
@@ -245,6 +246,31 @@ public sealed class LakeCompactorTests : IDisposable
     }
 
     [Fact]
+    public void A_checkpoint_folds_the_records_in_and_snapshots_read_it_and_the_few_records_after_it()
+    {
+        var storage = new LocalLakeStorage(_lake.Path);
+        var compactor = NewCompactor();
+        var made = 0;
+        while (made < 2 * CompactionCheckpoint.Every + 5)
+        {
+            Land(batches: 10, perBatch: 20);
+            made += compactor.Compact("sword_purchases")!.Count;
+            _clock.Advance(TimeSpan.FromMinutes(1));
+        }
+
+        // Past the retention, the next run deletes the replaced files and the records the newest checkpoint folds in.
+        _clock.Advance(new CompactionOptions().RetainReplacedFiles);
+        compactor.Compact("sword_purchases");
+
+        var state = CompactionState.Read(storage, "sword_purchases");
+        Assert.NotNull(state.Checkpoint);
+        Assert.InRange(state.Records.Count, 0, CompactionCheckpoint.Every - 1);
+        Assert.InRange(storage.ListFiles(CompactionRecord.DirectoryOf("sword_purchases"), recursive: false).Count(), 1, CompactionCheckpoint.Every + 1);
+        using var lake = new LakeQuery(_lake.Path);
+        Assert.Equal(_landed.Order(), lake.EventIds("sword_purchases").Order());
+    }
+
+    [Fact]
     public async Task Waits_while_landing_is_behind_and_compacts_once_it_caught_up()
     {
         Land(batches: 12, perBatch: 10);
@@ -267,21 +293,25 @@ public sealed class LakeCompactorTests : IDisposable
     private LakeCompactor NewCompactor() =>
         new(new LocalLakeStorage(_lake.Path), Options.Create(new CompactionOptions()), _clock, NullLogger<LakeCompactor>.Instance);
 
-    private void Land(int batches, int perBatch)
+    /// <returns>The files, from the lake's root.</returns>
+    private List<string> Land(int batches, int perBatch)
     {
+        var files = new List<string>();
         for (var batch = 0; batch < batches; batch++)
         {
             var ids = Enumerable.Range(0, perBatch).Select(_ => Guid.CreateVersion7().ToString()).ToList();
             _landed.AddRange(ids);
-            Write(_landed.Count, ids);
+            files.Add(Write(_landed.Count, ids));
         }
+
+        return files;
     }
 
-    private void Write(long sequence, IReadOnlyList<string> eventIds)
+    private string Write(long sequence, IReadOnlyList<string> eventIds)
     {
         var rows = eventIds.Select((id, i) => LandedEvents.Create(
             "purchase_sword", $"user{i % 3 + 1}.datafun.com", new DateTime(2026, 11, 29, 19, 0, i % 60, DateTimeKind.Utc), sequence * 1000 + i, id)).ToList();
-        LandedEvents.Write(_lake.Path, "sword_purchases", sequence, rows);
+        return Path.GetRelativePath(_lake.Path, LandedEvents.Write(_lake.Path, "sword_purchases", sequence, rows)).Replace('\\', '/');
     }
 
     public void Dispose() => _lake.Dispose();
