@@ -1,4 +1,5 @@
 using GameAnalytics.Lake.Storage;
+using GameAnalytics.Lake.Tables;
 
 namespace GameAnalytics.Lake.Compactions;
 
@@ -58,16 +59,17 @@ public sealed class CompactionState
     private static CompactionState ReadOnce(ILakeStorage storage, string table)
     {
         var files = storage.ListFiles(CompactionRecord.DirectoryOf(table), recursive: false)
-            .Where(path => path.EndsWith(".json", StringComparison.Ordinal) && !Path.GetFileName(path).StartsWith('.'))
+            .Where(path => path.EndsWith(".json", StringComparison.Ordinal) && !TableFiles.IsHidden(TableFiles.NameOf(path)))
+            .Select(path => (Path: path, Checkpoint: CompactionCheckpoint.NumberOf(path)))
             .ToList();
-        var newest = files.Where(path => CompactionCheckpoint.NumberOf(path) is not null).MaxBy(path => CompactionCheckpoint.NumberOf(path)!.Value);
+        var newest = files.Where(file => file.Checkpoint is not null).OrderByDescending(file => file.Checkpoint).Select(file => file.Path).FirstOrDefault();
         var checkpoint = newest is null ? null : CompactionCheckpoint.Read(storage, newest);
         var folded = (checkpoint?.Folded ?? []).ToHashSet(StringComparer.Ordinal);
         var records = new List<CompactionRecord>();
         var superseded = new List<string>();
-        foreach (var path in files.Where(path => path != newest))
+        foreach (var (path, number) in files.Where(file => file.Path != newest))
         {
-            if (CompactionCheckpoint.NumberOf(path) is not null || folded.Contains(CompactionRecord.IdOf(path)))
+            if (number is not null || folded.Contains(CompactionRecord.IdOf(path)))
             {
                 superseded.Add(path);
             }

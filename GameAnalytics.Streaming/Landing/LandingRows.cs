@@ -16,8 +16,6 @@ internal sealed class LandingRows(IReadOnlyList<string> tables)
 
     public List<RejectedRecord> Rejected { get; } = [];
 
-    public int Count => Events.Count + Rejected.Count;
-
     /// <summary>Adds an event as the envelope's deserializer read it.</summary>
     public void Add(string table, LandedEvent landed)
     {

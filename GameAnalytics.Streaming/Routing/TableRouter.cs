@@ -8,8 +8,6 @@ namespace GameAnalytics.Streaming.Routing;
 /// <summary>Which table each event type lands in: <c>Streaming:Tables</c>, else the lake's default for the type.</summary>
 public sealed class TableRouter
 {
-    private const int MaxStackTypeLength = 256;
-
     private readonly string[] _tables;
     private readonly FrozenDictionary<string, int> _tableOfType;
     private readonly FrozenDictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _tableOfTypeText;
@@ -47,16 +45,14 @@ public sealed class TableRouter
     public bool TryRoute(ReadOnlySpan<byte> utf8EventType, out int table)
     {
         table = -1;
-        if (utf8EventType.Length > MaxStackTypeLength)
+        if (utf8EventType.Length > EventCatalog.MaxNameLength)
         {
             return false;
         }
 
         // Catalog names are ASCII, so a name's UTF-16 is as long as its UTF-8.
-        Span<char> text = stackalloc char[MaxStackTypeLength];
+        Span<char> text = stackalloc char[EventCatalog.MaxNameLength];
         return Encoding.UTF8.TryGetChars(utf8EventType, text, out var length)
             && _tableOfTypeText.TryGetValue(text[..length], out table);
     }
-
-    public int IndexOf(string table) => Array.IndexOf(_tables, table);
 }
