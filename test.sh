@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The test command. Beyond the .NET SDK, the tests need a Chromium (the insights page runs in a real
-# browser): this finds one, or installs one the platform's usual way, then runs every test and ends
+# browser), Node.js (SQL clients from npm) and python3 (the Spark job's plan): this finds each, or installs
+# it the platform's usual way, then runs every test and ends
 # with one line, "N passed, N failed, N skipped". Arguments go to `dotnet test` (e.g. --filter).
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -97,6 +98,17 @@ node_major=$(node -p 'process.versions.node.split(".")[0]')
 [ "$node_major" -ge 18 ] || fail "Node.js $(node --version) is too old: the SQL clients need Node.js 18 or later."
 echo "Node.js $(node --version), npm $(npm --version)"
 npm ci --prefix GameAnalytics.Tests/Clients --no-audit --no-fund --loglevel=error
+
+step "Python"
+# The Spark compaction job's plan (containers/spark/compaction) is Python, tested with python3's unittest.
+if ! command -v python3 >/dev/null; then
+  if is_debian || [ "$os_id" = ubuntu ]; then
+    apt_install Python python3
+  else
+    fail "python3 is missing: install Python 3.8 or later from your platform's packages or python.org."
+  fi
+fi
+python3 --version
 
 step "Tests"
 dotnet --version

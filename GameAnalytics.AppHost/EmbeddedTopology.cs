@@ -31,8 +31,7 @@ internal static class EmbeddedTopology
     {
         if (builder.ExecutionContext.IsPublishMode)
         {
-            var connection = builder.AddConnectionString("kafka");
-            return (null, ReferenceExpression.Create($"{connection.Resource}"));
+            return (null, builder.AddPublishedKafka());
         }
 
         var broker = builder.AddProject<Projects.GameAnalytics_DevBroker>("kafka")
@@ -71,7 +70,9 @@ internal static class EmbeddedTopology
 
         if (builder.ExecutionContext.IsPublishMode)
         {
-            query.WithEnvironment("Query__Users", builder.AddParameter("query-users", secret: true));
+            // External only because it then has both: passwords, and TLS at the ingress.
+            query.WithEnvironment("Query__Users", builder.AddParameter("query-users", secret: true))
+                .WithExternalHttpEndpoints();
         }
         else if (DevelopmentCertificate.Exists())
         {
@@ -79,8 +80,4 @@ internal static class EmbeddedTopology
                 .WithUrlForEndpoint("https", url => url.DisplayText = "SQL over HTTPS (passwords)");
         }
     }
-
-    private static IResourceBuilder<T> WaitForIfRun<T>(this IResourceBuilder<T> resource, IResourceBuilder<IResource>? dependency)
-        where T : IResourceWithWaitSupport =>
-        dependency is null ? resource : resource.WaitFor(dependency);
 }

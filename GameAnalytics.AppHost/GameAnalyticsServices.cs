@@ -24,6 +24,8 @@ internal static class GameAnalyticsServices
             })
             .WithEnvironment("ConnectionStrings__kafka", kafka)
             .WithHttpHealthCheck("/health")
+            // Games reach it from the internet; every other service stays internal to the deployment.
+            .WithExternalHttpEndpoints()
             .WithUrlForEndpoint("http", url => url.DisplayText = "Collector")
             .WithUrl(string.Create(CultureInfo.InvariantCulture, $"http://localhost:{ports.Api}/scalar"), "API reference");
         if (builder.ExecutionContext.IsPublishMode)
@@ -45,6 +47,18 @@ internal static class GameAnalyticsServices
             : builder.AddParameter(DevelopmentKeyName, new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true);
 
     private const string DevelopmentKeyName = "collector-dev-key";
+
+    /// <summary>
+    /// Published, Kafka is the secret connection string <c>kafka</c> (Event Hubs' Kafka endpoint, for example), in both
+    /// topologies: a deployment brings a durable Kafka rather than a broker with this machine's address.
+    /// </summary>
+    public static ReferenceExpression AddPublishedKafka(this IDistributedApplicationBuilder builder) =>
+        ReferenceExpression.Create($"{builder.AddConnectionString("kafka").Resource}");
+
+    /// <summary>Waits for a part that exists only when run (the dev broker, the Kafka container).</summary>
+    public static IResourceBuilder<T> WaitForIfRun<T>(this IResourceBuilder<T> resource, IResourceBuilder<IResource>? dependency)
+        where T : IResourceWithWaitSupport =>
+        dependency is null ? resource : resource.WaitFor(dependency);
 
     /// <summary>The stream processor's consumer group: the dev broker keeps what it has not landed.</summary>
     public const string StreamingGroup = "game-analytics-streaming";

@@ -8,31 +8,26 @@ namespace GameAnalytics.Tests.AppHost;
 /// The containers topology's model, built by the real AppHost without starting anything: our machines have no
 /// container runtime, so these prove the wiring (images, ports, mounts, environment, waits).
 /// </summary>
-public sealed class ContainersTopologyModelTests : IAsyncLifetime
+public sealed class ContainersTopologyModelTests(ContainersModel model) : IClassFixture<ContainersModel>
 {
-    private IDistributedApplicationTestingBuilder _appHost = null!;
-
-    public async Task InitializeAsync() =>
-        _appHost = await DistributedApplicationTestingBuilder.CreateAsync<Projects.GameAnalytics_AppHost>(
-            ["--Topology=containers", "--DcpPublisher:ContainerRuntimeInitializationTimeout=00:00:00"]);
-
     [Fact]
     public void Every_engine_is_a_pinned_container_and_nothing_embedded_remains()
     {
-        var images = _appHost.Resources.OfType<ContainerResource>().ToDictionary(
+        var images = model.Resources.OfType<ContainerResource>().ToDictionary(
             resource => resource.Name,
             resource => resource.Annotations.OfType<ContainerImageAnnotation>().Single());
 
-        Assert.Equal(["datanode", "kafka", "metastore", "namenode", "presto", "spark"], images.Keys.Order());
+        Assert.Equal(["datanode", "kafka", "metastore", "namenode", "presto", "spark", "spark-compaction"], images.Keys.Order());
         Assert.All(images.Values, image => Assert.Matches(@"^\d+(\.\d+)+$", image.Tag));
         Assert.Equal("apache/kafka", images["kafka"].Image);
         Assert.Equal("apache/hadoop", images["namenode"].Image);
         Assert.Equal("apache/hive", images["metastore"].Image);
         Assert.Equal("prestodb/presto", images["presto"].Image);
         Assert.Equal("apache/spark", images["spark"].Image);
+        Assert.Equal("apache/spark", images["spark-compaction"].Image);
 
         // The C# services run against these engines; the dev broker and the DuckDB query service are not in the model.
-        Assert.Equal(["api", "simulator", "streaming"], _appHost.Resources.OfType<ProjectResource>().Select(project => project.Name).Order());
+        Assert.Equal(["api", "simulator", "streaming"], model.Resources.OfType<ProjectResource>().Select(project => project.Name).Order());
     }
 
     [Theory]
@@ -54,7 +49,7 @@ public sealed class ContainersTopologyModelTests : IAsyncLifetime
     [Fact]
     public void The_configuration_files_in_the_repository_are_mounted_read_only()
     {
-        var mounts = _appHost.Resources.OfType<ContainerResource>()
+        var mounts = model.Resources.OfType<ContainerResource>()
             .SelectMany(resource => resource.Annotations.OfType<ContainerMountAnnotation>()
                 .Where(mount => mount.Type == ContainerMountType.BindMount)
                 .Select(mount => (resource.Name, mount)))
@@ -77,7 +72,7 @@ public sealed class ContainersTopologyModelTests : IAsyncLifetime
     [Fact]
     public async Task Streaming_lands_in_hdfs_and_registers_tables_through_presto()
     {
-        var environment = await PublishedEnvironmentAsync("streaming");
+        var environment = await model.EnvironmentAsync("streaming");
 
         Assert.Equal("localhost:{kafka.bindings.tcp.port}", environment["ConnectionStrings__kafka"]);
         Assert.Equal("{namenode.bindings.http.url}", environment["Lake__Hdfs__WebHdfsEndpoint"]);
@@ -90,8 +85,8 @@ public sealed class ContainersTopologyModelTests : IAsyncLifetime
     [Fact]
     public async Task The_kafka_container_advertises_the_address_the_services_are_given()
     {
-        var kafka = await PublishedEnvironmentAsync("kafka");
-        var api = await PublishedEnvironmentAsync("api");
+        var kafka = await model.EnvironmentAsync("kafka");
+        var api = await model.EnvironmentAsync("api");
 
         Assert.Contains("PLAINTEXT_HOST://localhost:9092", kafka["KAFKA_ADVERTISED_LISTENERS"], StringComparison.Ordinal);
         Assert.Equal("localhost:{kafka.bindings.tcp.port}", api["ConnectionStrings__kafka"]);
@@ -103,6 +98,7 @@ public sealed class ContainersTopologyModelTests : IAsyncLifetime
     [InlineData("metastore", new[] { "namenode", "datanode" })]
     [InlineData("presto", new[] { "metastore" })]
     [InlineData("spark", new[] { "metastore" })]
+    [InlineData("spark-compaction", new[] { "metastore", "namenode", "datanode" })]
     [InlineData("api", new[] { "kafka" })]
     [InlineData("streaming", new[] { "kafka", "namenode", "datanode", "presto" })]
     [InlineData("simulator", new[] { "api" })]
@@ -116,7 +112,7 @@ public sealed class ContainersTopologyModelTests : IAsyncLifetime
     [Fact]
     public async Task The_namenode_is_formatted_only_where_its_mounted_configuration_keeps_its_data()
     {
-        var environment = await PublishedEnvironmentAsync("namenode");
+        var environment = await model.EnvironmentAsync("namenode");
         var hdfsSite = Resource("namenode").Annotations.OfType<ContainerMountAnnotation>()
             .Single(mount => mount.Target.EndsWith("/hdfs-site.xml", StringComparison.Ordinal)).Source!;
         var nameDirectory = System.Xml.Linq.XDocument.Load(hdfsSite).Descendants("property")
@@ -128,32 +124,55 @@ public sealed class ContainersTopologyModelTests : IAsyncLifetime
             mount => mount.Type == ContainerMountType.Volume && nameDirectory.StartsWith(mount.Target + "/", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("namenode")]
+    [InlineData("datanode")]
+    [InlineData("metastore")]
+    [InlineData("presto")]
+    [InlineData("spark")]
+    public void Each_engine_is_healthy_only_through_its_readiness_check(string resource)
+    {
+        var checks = Resource(resource).Annotations.OfType<HealthCheckAnnotation>().Select(check => check.Key).ToList();
+
+        // Not also an HTTP check that a web port's first answer would satisfy.
+        Assert.Equal([$"{resource}_{(resource is "metastore" or "spark" ? "thrift" : "http")}_ready"], checks);
+    }
+
+    [Fact]
+    public async Task The_metastore_keeps_derby_on_a_volume_and_resumes_when_its_database_exists()
+    {
+        Assert.Contains(model.Volumes("metastore"), volume => volume.Source == "gameanalytics-hive-metastore" && volume.Target == ContainersTopology.MetastoreData);
+        Assert.Equal("sh", ((ContainerResource)Resource("metastore")).Entrypoint);
+        Assert.Equal(["-c", $"if [ -d {ContainersTopology.MetastoreDatabase} ]; then export IS_RESUME=true; fi; exec /entrypoint.sh"], await model.ArgsAsync("metastore"));
+    }
+
+    [Fact]
+    public async Task Spark_compaction_runs_the_job_in_the_repository_with_its_settings_from_configuration()
+    {
+        var job = model.MountedSource("spark-compaction", "/opt/gameanalytics/compaction");
+        Assert.True(File.Exists(Path.Combine(job, "compact_lake.py")), $"{job} has no compact_lake.py");
+        Assert.Equal(["bash", "/opt/gameanalytics/compaction/run.sh"], await model.ArgsAsync("spark-compaction"));
+        var environment = await model.EnvironmentAsync("spark-compaction");
+        Assert.Equal("3600", environment["COMPACTION_INTERVAL_SECONDS"]);
+        Assert.Equal("hdfs://namenode:8020/lake", environment["LAKE_LOCATION"]);
+
+        await using var configured = await DistributedApplicationTestingBuilder.CreateAsync<Projects.GameAnalytics_AppHost>(
+            ["--Topology=containers", "--SparkCompaction:IntervalSeconds=60", "--SparkCompaction:MinFiles=2"]);
+        var context = new EnvironmentCallbackContext(new DistributedApplicationExecutionContext(DistributedApplicationOperation.Run));
+        foreach (var callback in configured.Resources.Single(resource => resource.Name == "spark-compaction").Annotations.OfType<EnvironmentCallbackAnnotation>())
+        {
+            await callback.Callback(context);
+        }
+
+        Assert.Equal("60", context.EnvironmentVariables["COMPACTION_INTERVAL_SECONDS"]);
+        Assert.Equal("2", context.EnvironmentVariables["COMPACTION_MIN_FILES"]);
+    }
+
     [Fact]
     public void The_simulator_waits_to_be_started_from_the_dashboard()
     {
         Assert.Contains(Resource("simulator").Annotations, annotation => annotation is ExplicitStartupAnnotation);
     }
 
-    /// <summary>A resource's environment as the manifest writes it: references stay expressions such as <c>{presto.bindings.http.url}</c>.</summary>
-    private async Task<Dictionary<string, string>> PublishedEnvironmentAsync(string name)
-    {
-        var context = new EnvironmentCallbackContext(new DistributedApplicationExecutionContext(DistributedApplicationOperation.Publish));
-        foreach (var callback in Resource(name).Annotations.OfType<EnvironmentCallbackAnnotation>())
-        {
-            await callback.Callback(context);
-        }
-
-        return context.EnvironmentVariables.ToDictionary(
-            variable => variable.Key,
-            variable => variable.Value switch
-            {
-                string text => text,
-                IManifestExpressionProvider expression => expression.ValueExpression,
-                var other => other.ToString() ?? "",
-            });
-    }
-
-    private IResource Resource(string name) => _appHost.Resources.Single(resource => resource.Name == name);
-
-    public async Task DisposeAsync() => await _appHost.DisposeAsync();
+    private IResource Resource(string name) => model.Resource(name);
 }

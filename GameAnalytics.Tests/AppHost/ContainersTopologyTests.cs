@@ -1,45 +1,131 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
 using Aspire.Hosting;
 using Aspire.Hosting.Testing;
 using GameAnalytics.Presto;
 using GameAnalytics.Tests.Fixtures;
+using Xunit.Abstractions;
 
 namespace GameAnalytics.Tests.AppHost;
 
 /// <summary>
-/// The containers topology on real engines: the original traffic goes through the collector and Kafka, lands in HDFS,
-/// and Presto answers the original's questions from the Hive tables the streaming service registered.
+/// The containers topology on real engines (bench/containers-smoke.sh runs this): the original traffic goes through
+/// the collector and Kafka, lands in HDFS, and Presto and Spark SQL answer the original's questions from the Hive
+/// tables the streaming service registered; after a restart without the streaming service, the catalog still has
+/// them. On volumes of its own, removed at the end.
 /// </summary>
-public sealed class ContainersTopologyTests
+public sealed partial class ContainersTopologyTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(10);
 
+    /// <summary>The original's questions, as Presto runs them (integer division) and as Spark SQL does (<c>div</c>).</summary>
+    private static readonly (string Name, string Presto, string Spark, long Answer)[] Questions =
+    [
+        ("percent of players in guilds", "select count(distinct host) * 100 / 3 from join_guilds", "select count(distinct host) * 100 div 3 from join_guilds", 66),
+        ("butterflies per player", "select count(*) / count(distinct host) from catch_butterflies", "select count(*) div count(distinct host) from catch_butterflies", 44),
+        ("dragons per player", "select count(*) / count(distinct host) from slay_dragons", "select count(*) div count(distinct host) from slay_dragons", 22),
+    ];
+
     [ContainerRuntimeFact]
-    public async Task The_original_traffic_lands_in_hdfs_and_presto_gives_the_original_answers()
+    public async Task The_original_traffic_gets_the_original_answers_from_presto_and_spark_and_the_catalog_survives_a_restart()
     {
-        var appHost = await DistributedApplicationTestingBuilder.CreateAsync<Projects.GameAnalytics_AppHost>(["--Topology=containers"]);
-        await using var app = await appHost.BuildAsync();
+        var volumes = $"gameanalytics-test-{Guid.NewGuid():N}"[..27];
+        try
+        {
+            long guildEvents;
+            await using (var app = await StartAsync(volumes, withStreaming: true))
+            {
+                using var collector = app.CreateHttpClient("api");
+                await OriginalTraffic.SendAsync(collector);
+
+                var presto = Presto(app);
+                await StreamingHost.WaitUntilAsync(
+                    () => Count(presto, "catch_butterflies") == 2 * 2 * OriginalTraffic.Rounds && Count(presto, "slay_dragons") == 3 * OriginalTraffic.Rounds
+                        && Count(presto, "join_guilds") == 2 * 2 * OriginalTraffic.Rounds,
+                    "the events are registered in Hive and visible to Presto", TimeSpan.FromMinutes(2));
+                guildEvents = Count(presto, "join_guilds");
+
+                var differences = new List<string>();
+                foreach (var (name, prestoSql, sparkSql, answer) in Questions)
+                {
+                    var fromPresto = (await presto.QueryAllAsync(prestoSql)).Rows.Single().GetInt64(0);
+                    var fromSpark = long.Parse(await SparkSqlAsync(sparkSql), System.Globalization.CultureInfo.InvariantCulture);
+                    output.WriteLine($"{name}: Presto {fromPresto}, Spark SQL {fromSpark}, the original {answer}");
+                    if (fromPresto != answer || fromSpark != answer)
+                    {
+                        differences.Add(name);
+                    }
+                }
+
+                output.WriteLine($"butterflies to dragons: {Questions[1].Answer / Questions[2].Answer}:1");
+                Assert.Empty(differences);
+                await app.StopAsync();
+            }
+
+            // Without the streaming service nothing registers tables again: only the metastore's volume can know them.
+            await using (var app = await StartAsync(volumes, withStreaming: false))
+            {
+                Assert.Equal(guildEvents, Count(Presto(app), "join_guilds"));
+                Assert.Matches(@"^dt=\d{4}-\d{2}-\d{2}", await SparkSqlAsync("show partitions join_guilds"));
+                output.WriteLine($"after a restart: join_guilds has {guildEvents} rows in Presto and its partitions in Spark");
+                await app.StopAsync();
+            }
+        }
+        finally
+        {
+            foreach (var volume in new[] { "kafka", "hdfs-name", "hdfs-data", "hive-metastore" })
+            {
+                await RunAsync(ContainerRuntimeFactAttribute.Runtime!, "volume", "rm", "-f", $"{volumes}-{volume}");
+            }
+        }
+    }
+
+    private static async Task<DistributedApplication> StartAsync(string volumes, bool withStreaming)
+    {
+        var appHost = await DistributedApplicationTestingBuilder.CreateAsync<Projects.GameAnalytics_AppHost>(["--Topology=containers", $"--Containers:VolumePrefix={volumes}"]);
+        if (!withStreaming)
+        {
+            appHost.Resources.Remove(appHost.Resources.Single(resource => resource.Name == "streaming"));
+        }
+
+        var app = await appHost.BuildAsync();
         using var cancellation = new CancellationTokenSource(StartTimeout);
         await app.StartAsync(cancellation.Token);
-        foreach (var resource in new[] { "namenode", "presto", "api", "streaming" })
+        foreach (var resource in new[] { "namenode", "datanode", "metastore", "presto", "spark", "api" }.Concat(withStreaming ? ["streaming"] : []))
         {
             await app.ResourceNotifications.WaitForResourceHealthyAsync(resource, cancellation.Token);
         }
 
-        using var collector = app.CreateHttpClient("api");
-        await OriginalTraffic.SendAsync(collector);
+        return app;
+    }
 
-        using var http = new HttpClient();
-        var presto = new PrestoClient(http, new PrestoClientOptions { Server = app.GetEndpoint("presto", "http"), User = "tests" });
-        await StreamingHost.WaitUntilAsync(
-            () => Count(presto, "catch_butterflies") == 2 * 2 * OriginalTraffic.Rounds && Count(presto, "join_guilds") == 2 * 2 * OriginalTraffic.Rounds,
-            "the events are registered in Hive and visible to Presto", TimeSpan.FromMinutes(2));
+    private static PrestoClient Presto(DistributedApplication app) =>
+        new(new HttpClient(), new PrestoClientOptions { Server = app.GetEndpoint("presto", "http"), User = "tests" });
 
-        var (_, percent) = await presto.QueryAllAsync("select count(distinct host) * 100 / 3 as percent_users from join_guilds");
-        var (_, avgCatch) = await presto.QueryAllAsync("select count(*) / count(distinct host) as avg_catch from catch_butterflies");
-        Assert.Equal(66, percent.Single().GetInt64(0));
-        Assert.Equal(44, avgCatch.Single().GetInt64(0));
+    /// <summary>Spark SQL through Spark's Thrift server, with the beeline client inside the spark container.</summary>
+    private static async Task<string> SparkSqlAsync(string sql)
+    {
+        var (_, containers) = await RunAsync(ContainerRuntimeFactAttribute.Runtime!, "ps", "--format", "{{.Names}}");
+        var spark = containers.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Single(name => SparkContainer().IsMatch(name));
+        var (exitCode, answer) = await RunAsync(ContainerRuntimeFactAttribute.Runtime!, "exec", spark, "/opt/spark/bin/beeline",
+            "-u", "jdbc:hive2://localhost:10000", "--silent=true", "--showHeader=false", "--outputformat=csv2", "-e", sql);
+        Assert.True(exitCode == 0, $"Spark SQL failed on {sql}: {answer}");
+        return answer.Trim();
+    }
 
-        await app.StopAsync(CancellationToken.None);
+    private static async Task<(int ExitCode, string Output)> RunAsync(string command, params string[] arguments)
+    {
+        var start = new ProcessStartInfo(command) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        var standardOutput = process.StandardOutput.ReadToEndAsync();
+        var standardError = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
+        return (process.ExitCode, process.ExitCode == 0 ? await standardOutput : await standardOutput + await standardError);
     }
 
     private static long Count(PrestoClient presto, string table)
@@ -53,4 +139,8 @@ public sealed class ContainersTopologyTests
             return -1;
         }
     }
+
+    /// <summary>The Thrift server's container, as the container runtime names it (not spark-compaction's).</summary>
+    [GeneratedRegex(@"^spark-[a-z0-9]+$")]
+    private static partial Regex SparkContainer();
 }

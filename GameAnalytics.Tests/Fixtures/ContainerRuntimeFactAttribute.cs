@@ -5,7 +5,8 @@ namespace GameAnalytics.Tests.Fixtures;
 /// <summary>A test that needs Docker or Podman: skipped, saying why, where neither answers.</summary>
 public sealed class ContainerRuntimeFactAttribute : FactAttribute
 {
-    private static readonly string? Runtime = new[] { "docker", "podman" }.FirstOrDefault(Answers);
+    /// <summary>The container runtime's command, <c>docker</c> or <c>podman</c>, or null.</summary>
+    public static readonly string? Runtime = new[] { "docker", "podman" }.FirstOrDefault(Answers);
 
     public ContainerRuntimeFactAttribute()
     {

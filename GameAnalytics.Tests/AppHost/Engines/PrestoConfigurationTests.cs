@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using GameAnalytics.Tests.Fixtures;
 
-namespace GameAnalytics.Tests.AppHost;
+namespace GameAnalytics.Tests.AppHost.Engines;
 
 /// <summary>
 /// The containers topology's Presto files against the rules Presto (prestodb 0.292) enforces when it starts, as its
