@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Aspire.Hosting;
 using Aspire.Hosting.Testing;
@@ -75,7 +74,7 @@ public sealed partial class ContainersTopologyTests(ITestOutputHelper output)
         {
             foreach (var volume in new[] { "kafka", "hdfs-name", "hdfs-data", "hive-metastore" })
             {
-                await RunAsync(ContainerRuntimeFactAttribute.Runtime!, "volume", "rm", "-f", $"{volumes}-{volume}");
+                await CommandLine.RunAsync(ContainerRuntimeFactAttribute.Runtime!, "volume", "rm", "-f", $"{volumes}-{volume}");
             }
         }
     }
@@ -105,27 +104,12 @@ public sealed partial class ContainersTopologyTests(ITestOutputHelper output)
     /// <summary>Spark SQL through Spark's Thrift server, with the beeline client inside the spark container.</summary>
     private static async Task<string> SparkSqlAsync(string sql)
     {
-        var (_, containers) = await RunAsync(ContainerRuntimeFactAttribute.Runtime!, "ps", "--format", "{{.Names}}");
-        var spark = containers.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Single(name => SparkContainer().IsMatch(name));
-        var (exitCode, answer) = await RunAsync(ContainerRuntimeFactAttribute.Runtime!, "exec", spark, "/opt/spark/bin/beeline",
+        var containers = await CommandLine.RunAsync(ContainerRuntimeFactAttribute.Runtime!, "ps", "--format", "{{.Names}}");
+        var spark = containers.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Single(name => SparkContainer().IsMatch(name));
+        var answer = await CommandLine.RunAsync(ContainerRuntimeFactAttribute.Runtime!, "exec", spark, "/opt/spark/bin/beeline",
             "-u", "jdbc:hive2://localhost:10000", "--silent=true", "--showHeader=false", "--outputformat=csv2", "-e", sql);
-        Assert.True(exitCode == 0, $"Spark SQL failed on {sql}: {answer}");
-        return answer.Trim();
-    }
-
-    private static async Task<(int ExitCode, string Output)> RunAsync(string command, params string[] arguments)
-    {
-        var start = new ProcessStartInfo(command) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var standardOutput = process.StandardOutput.ReadToEndAsync();
-        var standardError = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
-        return (process.ExitCode, process.ExitCode == 0 ? await standardOutput : await standardOutput + await standardError);
+        Assert.True(answer.ExitCode == 0, $"Spark SQL failed on {sql}: {answer}");
+        return answer.Output.Trim();
     }
 
     private static long Count(PrestoClient presto, string table)

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
@@ -246,22 +245,10 @@ public sealed partial class ManifestTests : IDisposable
 
     private async Task<Dictionary<string, JsonElement>> PublishAsync(params string[] arguments)
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            ArgumentList = { "run", "--project", Path.Combine(Repository.Root, "GameAnalytics.AppHost"), "--no-build", "--", "--publisher", "manifest", "--output-path", ManifestPath },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
-        Assert.True(process.ExitCode == 0, $"manifest publishing failed ({process.ExitCode}):\n{await output}\n{await error}");
+        var published = await CommandLine.RunAsync(
+            "dotnet",
+            ["run", "--project", Path.Combine(Repository.Root, "GameAnalytics.AppHost"), "--no-build", "--", "--publisher", "manifest", "--output-path", ManifestPath, .. arguments]);
+        Assert.True(published.ExitCode == 0, $"manifest publishing failed: {published}");
 
         using var manifest = JsonDocument.Parse(await File.ReadAllTextAsync(ManifestPath));
         return manifest.RootElement.GetProperty("resources").EnumerateObject().ToDictionary(resource => resource.Name, resource => resource.Value.Clone());

@@ -52,23 +52,12 @@ public sealed class SparkCompactionJobTests
 
     private static async Task<(int ExitCode, string Output)> PythonAsync(params string[] arguments)
     {
-        var start = new ProcessStartInfo("python3")
+        var result = await CommandLine.RunAsync(new ProcessStartInfo("python3", arguments)
         {
             WorkingDirectory = Job,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
             // The job's folder is mounted read-only into Spark's container: leave no __pycache__ in it.
             Environment = { ["PYTHONDONTWRITEBYTECODE"] = "1" },
-        };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(1));
-        return (process.ExitCode, await output + await error);
+        }, TimeSpan.FromMinutes(1));
+        return (result.ExitCode, result.Output + result.Error);
     }
 }
