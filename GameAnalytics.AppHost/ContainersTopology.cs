@@ -124,7 +124,8 @@ internal static class ContainersTopology
             .WithVolume($"{volumes}-hdfs-data", "/data")
             .WithHttpEndpoint(port: 9864, targetPort: 9864, name: "http", isProxied: false)
             .WithReadinessCheck("http", new DatanodeReadinessProbe())
-            .WaitFor(namenode);
+            // Started, not healthy: the namenode is ready only once a datanode has registered.
+            .WaitForStart(namenode);
         return (namenode, datanode);
     }
 

@@ -110,6 +110,15 @@ public sealed class ContainersTopologyModelTests(ContainersModel model) : IClass
     }
 
     [Fact]
+    public void The_datanode_waits_only_for_the_namenode_to_start_as_the_namenode_is_ready_only_with_a_datanode()
+    {
+        var wait = Resource("datanode").Annotations.OfType<WaitAnnotation>().Single();
+
+        Assert.Equal("namenode", wait.Resource.Name);
+        Assert.Equal(WaitType.WaitUntilStarted, wait.WaitType);
+    }
+
+    [Fact]
     public async Task The_namenode_is_formatted_only_where_its_mounted_configuration_keeps_its_data()
     {
         var environment = await model.EnvironmentAsync("namenode");
