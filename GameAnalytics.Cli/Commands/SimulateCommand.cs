@@ -70,6 +70,10 @@ internal static class SimulateCommand
             Description = $"The game's write key, for a collector that requires one [env: {WriteKeyVariable}]",
             DefaultValueFactory = _ => Environment.GetEnvironmentVariable(WriteKeyVariable) is { Length: > 0 } fromEnvironment ? fromEnvironment : null,
         };
+        var spool = new Option<string?>("--spool")
+        {
+            Description = "With --batch: a folder where the client library keeps unsent events across runs, as a game does (default: memory)",
+        };
         var json = new Option<string?>("--json") { Description = "Also write the summary to this file as JSON" };
         var domain = new Option<string>("--domain") { Description = "User names are user<N>.<domain>, as the original's Host headers", DefaultValueFactory = _ => "datafun.com" };
         var seed = new Option<int>("--seed") { Description = "Scaled scenario: the seed of the users' and behaviours' sequence" };
@@ -109,7 +113,7 @@ internal static class SimulateCommand
 
         var command = new Command("simulate", "Send game traffic to the collector: the original's, or many users at a target rate")
         {
-            collector, writeKey, rounds, interval, duration, users, mix, rate, events, batch, connections, timeout, json, domain, seed,
+            collector, writeKey, rounds, interval, duration, users, mix, rate, events, batch, connections, timeout, spool, json, domain, seed,
         };
 
         Option[] scaledOnly = [users, mix, rate, events, batch, seed];
@@ -123,6 +127,14 @@ internal static class SimulateCommand
                 result.AddError(
                     $"{string.Join(" and ", original)} {(original.Count == 1 ? "belongs" : "belong")} to the original scenario (users 1 to 3, a round every interval), " +
                     $"{string.Join(", ", scaled)} to the scaled one: bound a scaled run with --events or --duration instead.");
+            }
+        });
+
+        command.Validators.Add(result =>
+        {
+            if (Given(result, spool) && (result.GetValue(batch) ?? 1) < 2)
+            {
+                result.AddError("--spool keeps the client library's unsent batches: use it with --batch 2 or more.");
             }
         });
 
@@ -147,6 +159,7 @@ internal static class SimulateCommand
                 Seed = unchecked((ulong)parsed.GetValue(seed)),
                 JsonPath = parsed.GetValue(json),
                 WriteKey = parsed.GetValue(writeKey),
+                Spool = parsed.GetValue(spool),
             };
             using var interrupt = new InterruptSignal(cancellationToken);
             return await new Simulator(console, handler).RunAsync(settings, interrupt.Token);

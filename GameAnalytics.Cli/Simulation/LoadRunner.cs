@@ -4,7 +4,7 @@ namespace GameAnalytics.Cli.Simulation;
 /// One worker per connection, each taking the plan's next request and waiting only if it is early: the schedule
 /// paces the run, so a slow answer delays one worker, not the rate.
 /// </summary>
-internal sealed class LoadRunner(ITrafficPlan plan, Func<RequestWorker> createWorker, SimulationStats stats, int connections, TimeSpan? duration)
+internal sealed class LoadRunner(ITrafficPlan plan, Func<IRequestWorker> createWorker, SimulationStats stats, int connections, TimeSpan? duration)
 {
     /// <summary>How long requests in flight at Ctrl+C may still finish: long enough for most answers, short enough to feel prompt.</summary>
     public static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(1);
@@ -33,7 +33,7 @@ internal sealed class LoadRunner(ITrafficPlan plan, Func<RequestWorker> createWo
 
     private async Task WorkAsync(CancellationToken interrupt, CancellationToken requests)
     {
-        using var worker = createWorker();
+        await using var worker = createWorker();
         while (!interrupt.IsCancellationRequested)
         {
             if (!plan.TryGetUnit(Interlocked.Increment(ref _nextUnit), out var unit))

@@ -9,7 +9,7 @@ namespace GameAnalytics.Cli.Simulation;
 /// Sends one request at a time for one worker and accounts for every event in it. Its buffers are reused from
 /// request to request, because a worker never has two requests in flight.
 /// </summary>
-internal sealed class RequestWorker : IDisposable
+internal sealed class RequestWorker : IRequestWorker
 {
     private static readonly JsonEncodedText EventTypeProperty = JsonEncodedText.Encode("event_type");
     private static readonly JsonEncodedText UserIdProperty = JsonEncodedText.Encode("user_id");
@@ -36,7 +36,6 @@ internal sealed class RequestWorker : IDisposable
         _json = new Utf8JsonWriter(_body, new JsonWriterOptions { SkipValidation = true });
     }
 
-    /// <param name="stopping">Cancelled when the user stops the run and the grace for requests in flight is over.</param>
     public async Task SendAsync(TrafficUnit unit, CancellationToken stopping)
     {
         using var request = _plan.BatchSize == 1 ? RouteRequest(unit) : BatchRequest(unit);
@@ -208,5 +207,9 @@ internal sealed class RequestWorker : IDisposable
         }
     }
 
-    public void Dispose() => _json.Dispose();
+    public ValueTask DisposeAsync()
+    {
+        _json.Dispose();
+        return ValueTask.CompletedTask;
+    }
 }

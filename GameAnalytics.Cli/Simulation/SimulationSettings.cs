@@ -34,6 +34,9 @@ internal sealed record SimulationSettings
 
     public string? JsonPath { get; init; }
 
+    /// <summary>With batches: a folder where the client library keeps unsent events, one subfolder per connection; null keeps them in memory.</summary>
+    public string? Spool { get; init; }
+
     /// <summary>The game's write key, sent as <c>Authorization: Bearer</c>; null for a collector that allows keyless requests.</summary>
     public string? WriteKey { get; init; }
 

@@ -12,13 +12,22 @@ internal sealed class Simulator(IAnsiConsole console, HttpMessageHandler? handle
     public async Task<int> RunAsync(SimulationSettings settings, CancellationToken interrupt)
     {
         var plan = settings.CreatePlan();
-        using var client = CreateClient(settings);
+        using var ownHandler = handler is null ? CreateHandler(settings) : null;
+        var http = handler ?? ownHandler!;
+        using var client = CreateClient(settings, http);
         var target = new SimulationTarget(settings.Collector, settings.Domain, settings.Original ? 3 : settings.Users);
         console.MarkupLineInterpolated($"[bold]{Describe(settings, plan)}[/]");
 
         var startedAt = DateTimeOffset.UtcNow;
         var stats = new SimulationStats();
-        var runner = new LoadRunner(plan, () => new RequestWorker(client, target, plan, stats), stats, settings.Connections, settings.Duration);
+        var workers = 0;
+        // Batches go through GameAnalytics.Client, as a game sends them; single events to the original routes.
+        var runner = new LoadRunner(
+            plan,
+            () => plan.BatchSize == 1 ? new RequestWorker(client, target, plan, stats) : new ClientBatchWorker(settings, target, plan, stats, http, Interlocked.Increment(ref workers) - 1),
+            stats,
+            settings.Connections,
+            settings.Duration);
         var run = runner.RunAsync(interrupt);
         await new ProgressDisplay(console, stats, $"gamectl simulate: {plan.Scenario} → {settings.Collector}").ShowWhileAsync(run);
         var stop = await run;
@@ -37,19 +46,20 @@ internal sealed class Simulator(IAnsiConsole console, HttpMessageHandler? handle
         return exitCode;
     }
 
-    private HttpClient CreateClient(SimulationSettings settings)
+    private static SocketsHttpHandler CreateHandler(SimulationSettings settings) => new()
     {
-        var http = handler ?? new SocketsHttpHandler
-        {
-            MaxConnectionsPerServer = settings.Connections,
-            ConnectTimeout = settings.Timeout,
+        MaxConnectionsPerServer = settings.Connections,
+        ConnectTimeout = settings.Timeout,
 
-            // A proxy picked up from the environment would be measured instead of the collector.
-            UseProxy = false,
-            UseCookies = false,
-            AllowAutoRedirect = false,
-        };
-        var client = new HttpClient(http, disposeHandler: handler is null) { Timeout = settings.Timeout };
+        // A proxy picked up from the environment would be measured instead of the collector.
+        UseProxy = false,
+        UseCookies = false,
+        AllowAutoRedirect = false,
+    };
+
+    private static HttpClient CreateClient(SimulationSettings settings, HttpMessageHandler http)
+    {
+        var client = new HttpClient(http, disposeHandler: false) { Timeout = settings.Timeout };
         client.DefaultRequestHeaders.UserAgent.ParseAdd("gamectl-simulate/1.0");
         if (settings.WriteKey is { Length: > 0 } key)
         {
