@@ -11,7 +11,8 @@ namespace GameAnalytics.Client;
 /// background sender batches the events, retries what the collector did not store (same ids, so each lands once),
 /// and keeps what it could not send in a bounded spool, on disk when <see cref="GameAnalyticsClientOptions.SpoolDirectory"/>
 /// is set. Its events (<see cref="Delivered"/>, <see cref="Rejected"/>, <see cref="Dropped"/>, <see cref="SendFailed"/>)
-/// are raised on that sender's thread, not the game's main thread.
+/// are raised on that sender's thread, not the game's main thread (<see cref="Dropped"/> also on a thread that tracks,
+/// when it finds the queue full).
 /// </summary>
 public sealed class GameAnalyticsClient : IDisposable, IAsyncDisposable
 {
@@ -106,11 +107,12 @@ public sealed class GameAnalyticsClient : IDisposable, IAsyncDisposable
 
         Interlocked.Increment(ref _tracked);
         _queue.Enqueue(tracked);
+        var queued = Interlocked.Add(ref _queuedBytes, Size(tracked));
         var dropped = 0;
-        while (Interlocked.Add(ref _queuedBytes, tracked.Json.Length + 1) > _options.MaxSpoolBytes && _queue.TryDequeue(out var oldest))
+        while (queued > _options.MaxSpoolBytes && _queue.TryDequeue(out var oldest))
         {
-            // The sender cannot keep up (a long request): the queue keeps the spool's bound too.
-            Interlocked.Add(ref _queuedBytes, -(tracked.Json.Length + 1) - (oldest.Json.Length + 1));
+            // The sender is busy with a long request: until it takes them, the queue keeps the spool's bound too.
+            queued = Interlocked.Add(ref _queuedBytes, -Size(oldest));
             dropped++;
         }
 
@@ -288,7 +290,7 @@ public sealed class GameAnalyticsClient : IDisposable, IAsyncDisposable
         var moved = new List<TrackedEvent>();
         while (_queue.TryDequeue(out var tracked))
         {
-            Interlocked.Add(ref _queuedBytes, -(tracked.Json.Length + 1));
+            Interlocked.Add(ref _queuedBytes, -Size(tracked));
             moved.Add(tracked);
         }
 
@@ -363,4 +365,6 @@ public sealed class GameAnalyticsClient : IDisposable, IAsyncDisposable
     }
 
     private static SentEvent Sent(TrackedEvent tracked) => new(tracked.Id, tracked.EventType);
+
+    private static long Size(TrackedEvent tracked) => tracked.Json.Length + 1;
 }

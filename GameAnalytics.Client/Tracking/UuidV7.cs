@@ -3,8 +3,8 @@ using System.Security.Cryptography;
 namespace GameAnalytics.Client.Tracking;
 
 /// <summary>
-/// RFC 9562 version 7 UUIDs: the Unix time in milliseconds, then random bits. Ids made later sort later, which keeps
-/// the collector's and the lake's indexes in order.
+/// RFC 9562 version 7 UUIDs: the Unix time in milliseconds, then random bits. Ids made in a later millisecond sort
+/// later, which keeps the lake's files roughly in id order.
 /// </summary>
 internal static class UuidV7
 {

@@ -101,7 +101,7 @@ public sealed class GameAnalyticsClientTests(DevBrokerFixture kafka)
         var alone = client.Track("summon_demon", "player-3");
         await client.FlushAsync().WaitAsync(TimeSpan.FromSeconds(30));
 
-        Assert.Equal([first, last], delivered.Select(sent => sent.EventId).Order());
+        Assert.Equal(new[] { first, last }.Order(), delivered.Select(sent => sent.EventId).Order());
         var inBatch = Assert.Single(rejected, e => e.Event.EventId == demon);
         Assert.Equal(HttpStatusCode.Accepted, inBatch.Status);
         Assert.Contains("Unknown event_type 'summon_demon'", inBatch.Reason, StringComparison.Ordinal);
@@ -111,7 +111,7 @@ public sealed class GameAnalyticsClientTests(DevBrokerFixture kafka)
         Assert.Equal(0, client.PendingEvents);
 
         await pipeline.WaitForRowsAsync("slay_dragons", 2);
-        Assert.Equal([first.ToString(), last.ToString()], pipeline.Landed("slay_dragons").Order());
+        Assert.Equal(new[] { first.ToString(), last.ToString() }.Order(), pipeline.Landed("slay_dragons").Order());
     }
 
     [Fact]
