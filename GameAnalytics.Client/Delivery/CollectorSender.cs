@@ -46,7 +46,7 @@ internal sealed class CollectorSender(HttpClient http, Uri collector, string? wr
 
         outcome.Elapsed = Elapsed(started);
         var status = (int)outcome.Status;
-        var (results, detail) = Read(answer);
+        var (results, detail) = Read(answer, success: status is >= 200 and < 300);
         outcome.Problem = status is >= 200 and < 300 ? null : detail ?? $"HTTP {status}";
         var retryable = status is 408 or 429 or >= 500;
         for (var index = 0; index < batch.Count; index++)
@@ -109,7 +109,7 @@ internal sealed class CollectorSender(HttpClient http, Uri collector, string? wr
     }
 
     /// <summary>The per-event results, when the answer has them, and the problem's detail, when it is one.</summary>
-    private static (Dictionary<int, EventResult>? Results, string? Detail) Read(byte[] answer)
+    private static (Dictionary<int, EventResult>? Results, string? Detail) Read(byte[] answer, bool success)
     {
         try
         {
@@ -120,7 +120,9 @@ internal sealed class CollectorSender(HttpClient http, Uri collector, string? wr
                 return (null, null);
             }
 
-            var results = root.TryGetProperty("results", out var list) && list.ValueKind == JsonValueKind.Array
+            // An answer that accepted everything needs no per-event reading: the common case, kept cheap.
+            var allAccepted = success && root.TryGetProperty("rejected", out var rejected) && rejected.ValueKind == JsonValueKind.Number && rejected.GetInt32() == 0;
+            var results = !allAccepted && root.TryGetProperty("results", out var list) && list.ValueKind == JsonValueKind.Array
                 ? list.Deserialize<List<EventResult>>(Json)?.GroupBy(result => result.Index).ToDictionary(group => group.Key, group => group.First())
                 : null;
             var detail = root.TryGetProperty("detail", out var text) && text.ValueKind == JsonValueKind.String ? text.GetString()

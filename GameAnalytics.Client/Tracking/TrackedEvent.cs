@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using GameAnalytics.Contracts;
 
@@ -9,11 +10,16 @@ namespace GameAnalytics.Client.Tracking;
 /// </summary>
 internal sealed class TrackedEvent(Guid id, string eventType, byte[] json)
 {
-    private static readonly JsonSerializerOptions Options = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
-    };
+    private static readonly JsonSerializerOptions Options = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+    private static readonly JsonEncodedText EventTypeName = JsonEncodedText.Encode("event_type");
+    private static readonly JsonEncodedText UserIdName = JsonEncodedText.Encode("user_id");
+    private static readonly JsonEncodedText EventIdName = JsonEncodedText.Encode("event_id");
+    private static readonly JsonEncodedText ClientTimeName = JsonEncodedText.Encode("client_time");
+    private static readonly JsonEncodedText PropertiesName = JsonEncodedText.Encode("properties");
+
+    // One writer per thread that tracks: events are written where they are tracked, without locks.
+    [ThreadStatic]
+    private static (ArrayBufferWriter<byte> Buffer, Utf8JsonWriter Writer)? _writer;
 
     public Guid Id { get; } = id;
 
@@ -22,29 +28,41 @@ internal sealed class TrackedEvent(Guid id, string eventType, byte[] json)
     /// <summary>The event as the collector reads it, UTF-8 JSON on one line.</summary>
     public byte[] Json { get; } = json;
 
+    /// <summary>The event as <see cref="IngestEvent"/> reads it (Tests/Client checks that it does), written once.</summary>
     public static TrackedEvent Create(string eventType, string? userId, IReadOnlyDictionary<string, object?>? properties, DateTimeOffset now)
     {
         var id = UuidV7.New(now);
-        var copy = properties is null ? null : new Dictionary<string, object?>(properties.Count);
-        if (properties is not null)
-        {
-            foreach (var property in properties)
-            {
-                copy![property.Key] = property.Value;
-            }
-        }
-
-        byte[] json;
+        var (buffer, writer) = _writer ??= (new ArrayBufferWriter<byte>(256), new Utf8JsonWriter(Stream.Null));
+        buffer.Clear();
+        writer.Reset(buffer);
         try
         {
-            json = JsonSerializer.SerializeToUtf8Bytes(new IngestEvent(eventType, userId, id.ToString("D"), now, copy), Options);
+            writer.WriteStartObject();
+            writer.WriteString(EventTypeName, eventType);
+            if (userId is not null)
+            {
+                writer.WriteString(UserIdName, userId);
+            }
+
+            writer.WriteString(EventIdName, id);
+            writer.WriteString(ClientTimeName, now);
+            if (properties is not null)
+            {
+                writer.WritePropertyName(PropertiesName);
+                JsonSerializer.Serialize(writer, properties, Options);
+            }
+
+            writer.WriteEndObject();
+            writer.Flush();
         }
-        catch (Exception ex) when (ex is JsonException or NotSupportedException or InvalidOperationException)
+        catch (Exception ex) when (ex is JsonException or NotSupportedException or InvalidOperationException or ArgumentException)
         {
-            throw new ArgumentException($"The properties of a {eventType} event cannot be written as JSON: {ex.Message}", nameof(properties), ex);
+            // The writer may be left mid-object: the next event starts a new one.
+            _writer = null;
+            throw new ArgumentException($"A {eventType} event cannot be written as JSON: {ex.Message}", nameof(properties), ex);
         }
 
-        return new TrackedEvent(id, eventType, json);
+        return new TrackedEvent(id, eventType, buffer.WrittenSpan.ToArray());
     }
 
     /// <summary>An event read back from the spool; null when the line is not one (a write cut short by a crash).</summary>

@@ -8,18 +8,30 @@ namespace GameAnalytics.Client.Tracking;
 /// </summary>
 internal static class UuidV7
 {
+    private const int RandomBufferSize = 16 * 256;
+
+    // Random bits fetched 256 ids at a time: one system call per id cost more than the rest of tracking an event.
+    [ThreadStatic]
+    private static byte[]? _random;
+
+    [ThreadStatic]
+    private static int _used;
+
     public static Guid New(DateTimeOffset now)
     {
-#if NET9_0_OR_GREATER
-        return Guid.CreateVersion7(now);
-#else
-        Span<byte> random = stackalloc byte[16];
-        RandomNumberGenerator.Fill(random);
-        return From(now, random);
-#endif
+        if (_random is null || _used == RandomBufferSize)
+        {
+            _random ??= new byte[RandomBufferSize];
+            RandomNumberGenerator.Fill(_random);
+            _used = 0;
+        }
+
+        var id = From(now, _random.AsSpan(_used, 16));
+        _used += 16;
+        return id;
     }
 
-    /// <summary>The UUID of <paramref name="now"/> with these random bits: what netstandard2.1, which lacks Guid.CreateVersion7, uses.</summary>
+    /// <summary>The UUID of <paramref name="now"/> with these random bits (as Guid.CreateVersion7 lays them out; netstandard2.1 lacks it).</summary>
     internal static Guid From(DateTimeOffset now, ReadOnlySpan<byte> random)
     {
         Span<byte> bytes = stackalloc byte[16];
