@@ -1,0 +1,94 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using GameAnalytics.Client;
+using GameAnalytics.Client.Delivery;
+using GameAnalytics.Contracts;
+
+namespace GameAnalytics.Tests.Client;
+
+/// <summary>The library's answers to what the collector can say, where the real collector cannot easily be made to say it.</summary>
+public sealed class DeliveryTests
+{
+    [Fact]
+    public async Task Of_a_503_with_per_event_results_only_the_failed_events_are_sent_again()
+    {
+        var bodies = new List<JsonElement>();
+        var handler = new AnsweringHandler(async request =>
+        {
+            var sent = JsonDocument.Parse(await request.Content!.ReadAsStringAsync()).RootElement.Clone();
+            bodies.Add(sent);
+            if (bodies.Count > 1)
+            {
+                return Json(HttpStatusCode.Accepted, new { accepted = sent.GetArrayLength(), rejected = 0, results = Array.Empty<object>() });
+            }
+
+            // As the collector answers when Kafka stored some of a batch: 503, problem details, a result per event.
+            var response = Json(HttpStatusCode.ServiceUnavailable, new
+            {
+                title = "Events could not be stored",
+                status = 503,
+                detail = "Kafka did not acknowledge 1 of 2 valid events (Broker: Not enough in-sync replicas). Retry them with the same event_id.",
+                results = new[]
+                {
+                    new EventResult(0, EventStatus.Accepted, Guid.NewGuid(), null),
+                    new EventResult(1, EventStatus.Failed, Guid.NewGuid(), "Kafka did not acknowledge the event"),
+                    new EventResult(2, EventStatus.Rejected, null, "Unknown event_type 'summon_demon'."),
+                },
+            });
+            response.Headers.RetryAfter = new System.Net.Http.Headers.RetryConditionHeaderValue(TimeSpan.FromMilliseconds(100));
+            return response;
+        });
+        var delivered = new List<Guid>();
+        var rejected = new List<EventRejectedEventArgs>();
+        var failed = new List<SendFailedEventArgs>();
+        await using var client = new GameAnalyticsClient(new GameAnalyticsClientOptions
+        {
+            CollectorUri = new Uri("http://collector.test"),
+            BatchSize = 3,
+            FirstRetryDelay = TimeSpan.FromMilliseconds(10),
+            HttpMessageHandler = handler,
+        });
+        client.Delivered += (_, e) => delivered.AddRange(e.Events.Select(sent => sent.EventId));
+        client.Rejected += (_, e) => rejected.Add(e);
+        client.SendFailed += (_, e) => failed.Add(e);
+
+        var ids = new[] { client.Track("slay_dragon", "p1"), client.Track("slay_dragon", "p2"), client.Track("summon_demon", "p3") };
+        await client.FlushAsync().WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(2, bodies.Count);
+        var resent = Assert.Single(bodies[1].EnumerateArray());
+        Assert.Equal(ids[1].ToString(), resent.GetProperty("event_id").GetString());
+        Assert.Equal(bodies[0][1].GetRawText(), resent.GetRawText());
+        Assert.Equal([ids[0], ids[1]], delivered);
+        Assert.Equal(ids[2], Assert.Single(rejected).Event.EventId);
+        var failure = Assert.Single(failed);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, failure.Status);
+        Assert.True(failure.RetryIn >= TimeSpan.FromMilliseconds(100), $"retried after {failure.RetryIn}");
+    }
+
+    [Fact]
+    public void Backoff_doubles_with_jitter_up_to_its_cap_and_never_undercuts_retry_after()
+    {
+        var delays = new RetryDelays(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(60));
+        for (var attempt = 1; attempt <= 12; attempt++)
+        {
+            var ceiling = Math.Min(60, Math.Pow(2, attempt - 1));
+            var seen = Enumerable.Range(0, 200).Select(_ => delays.Next(attempt, null).TotalSeconds).ToList();
+            Assert.All(seen, delay => Assert.InRange(delay, ceiling / 2, ceiling));
+            Assert.True(seen.Max() - seen.Min() > ceiling / 10, "jitter spreads the retries");
+        }
+
+        Assert.All(Enumerable.Range(0, 200), _ => Assert.True(delays.Next(1, TimeSpan.FromSeconds(30)) >= TimeSpan.FromSeconds(30)));
+    }
+
+    private static HttpResponseMessage Json(HttpStatusCode status, object body) => new(status)
+    {
+        Content = new StringContent(JsonSerializer.Serialize(body, new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }), Encoding.UTF8, "application/json"),
+    };
+
+    private sealed class AnsweringHandler(Func<HttpRequestMessage, Task<HttpResponseMessage>> answer) : HttpMessageHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) => answer(request);
+    }
+}
