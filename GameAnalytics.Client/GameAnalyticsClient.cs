@@ -16,6 +16,9 @@ namespace GameAnalytics.Client;
 /// </summary>
 public sealed class GameAnalyticsClient : IDisposable, IAsyncDisposable
 {
+    /// <summary>How often events tracked during a request are written to the spool folder.</summary>
+    private static readonly TimeSpan SpoolingInterval = TimeSpan.FromMilliseconds(100);
+
     private readonly GameAnalyticsClientOptions _options;
     private readonly ConcurrentQueue<TrackedEvent> _queue = new();
     private readonly SemaphoreSlim _wake = new(0);
@@ -121,7 +124,8 @@ public sealed class GameAnalyticsClient : IDisposable, IAsyncDisposable
             Drop(dropped, DropReason.SpoolFull);
         }
 
-        if (_queue.Count >= _options.BatchSize)
+        // A full batch is sent at once; with a spool folder, the first event after a pause is written to it at once.
+        if (_queue.Count >= _options.BatchSize || (_options.SpoolDirectory is not null && queued == Size(tracked)))
         {
             Wake();
         }
@@ -241,7 +245,7 @@ public sealed class GameAnalyticsClient : IDisposable, IAsyncDisposable
                     continue;
                 }
 
-                var outcome = await _sender.SendAsync(batch.Events.ToList(), _abort.Token).ConfigureAwait(false);
+                var outcome = await SendAsync(batch).ConfigureAwait(false);
                 Settle(batch, outcome);
                 if (outcome.Retry.Count == 0)
                 {
@@ -267,6 +271,30 @@ public sealed class GameAnalyticsClient : IDisposable, IAsyncDisposable
                 Raise(SendFailed, new SendFailedEventArgs(_spool.Count, null, $"the spool folder failed: {ex.Message}", ex, delay, attempt, TimeSpan.Zero));
                 await WaitAsync(delay).ConfigureAwait(false);
             }
+        }
+    }
+
+    /// <summary>
+    /// Sends a batch. With a spool folder, events tracked meanwhile go on reaching it: a request can hang for its whole
+    /// timeout, and a game killed then must not lose what it tracked in that time.
+    /// </summary>
+    private async Task<SendOutcome> SendAsync(SpooledBatch batch)
+    {
+        _spool.Sending = batch;
+        try
+        {
+            var sending = _sender.SendAsync(batch.Events.ToList(), _abort.Token);
+            while (_options.SpoolDirectory is not null && !sending.IsCompleted)
+            {
+                await Task.WhenAny(sending, Task.Delay(SpoolingInterval, _abort.Token)).ConfigureAwait(false);
+                MoveQueueToSpool();
+            }
+
+            return await sending.ConfigureAwait(false);
+        }
+        finally
+        {
+            _spool.Sending = null;
         }
     }
 

@@ -47,6 +47,9 @@ internal sealed class EventSpool : IDisposable
     /// <summary>When the filling batch got its first event, or null when nothing is filling.</summary>
     public DateTimeOffset? OpenSince => _open?.Opened;
 
+    /// <summary>The batch a request is carrying: never dropped to make room, since the collector may be storing it.</summary>
+    public SpooledBatch? Sending { get; set; }
+
     /// <summary>The oldest batch ready to send.</summary>
     public SpooledBatch? Oldest => _batches.First is { } first && first.Value != _open ? first.Value : null;
 
@@ -57,7 +60,7 @@ internal sealed class EventSpool : IDisposable
         var pending = new List<TrackedEvent>();
         foreach (var tracked in events)
         {
-            while (Bytes + Size(tracked) > _maxBytes && _batches.First is { } oldest)
+            while (Bytes + Size(tracked) > _maxBytes && OldestDroppable() is { } oldest)
             {
                 if (oldest.Value == _open)
                 {
@@ -113,6 +116,11 @@ internal sealed class EventSpool : IDisposable
             return;
         }
 
+        if (!_batches.Contains(batch))
+        {
+            return;
+        }
+
         _store.Rewrite(batch.Sequence, remaining);
         Count -= batch.Events.Count - remaining.Count;
         Bytes -= batch.Bytes;
@@ -123,6 +131,17 @@ internal sealed class EventSpool : IDisposable
     }
 
     public void Dispose() => _store.Dispose();
+
+    private LinkedListNode<SpooledBatch>? OldestDroppable()
+    {
+        var node = _batches.First;
+        while (node is not null && node.Value == Sending)
+        {
+            node = node.Next;
+        }
+
+        return node;
+    }
 
     private void Append(List<TrackedEvent> pending)
     {

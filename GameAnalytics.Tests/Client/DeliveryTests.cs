@@ -14,7 +14,7 @@ public sealed class DeliveryTests
     public async Task Of_a_503_with_per_event_results_only_the_failed_events_are_sent_again()
     {
         var bodies = new List<JsonElement>();
-        var handler = new AnsweringHandler(async request =>
+        var handler = new AnsweringHandler(async (request, _) =>
         {
             var sent = JsonDocument.Parse(await request.Content!.ReadAsStringAsync()).RootElement.Clone();
             bodies.Add(sent);
@@ -68,6 +68,53 @@ public sealed class DeliveryTests
     }
 
     [Fact]
+    public async Task Events_tracked_while_a_request_hangs_reach_the_spool_folder_and_outlive_the_game()
+    {
+        using var spool = new GameAnalytics.Tests.Fixtures.TempDirectory();
+        var requested = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var hanging = new AnsweringHandler(async (_, cancellationToken) =>
+        {
+            requested.TrySetResult();
+            await Task.Delay(Timeout.InfiniteTimeSpan, cancellationToken);
+            throw new InvalidOperationException("unreachable");
+        });
+        var options = new GameAnalyticsClientOptions
+        {
+            CollectorUri = new Uri("http://collector.test"),
+            BatchSize = 5,
+            FlushInterval = TimeSpan.FromHours(1),
+            RequestTimeout = TimeSpan.FromMinutes(1),
+            DisposeTimeout = TimeSpan.Zero,
+            SpoolDirectory = spool.Path,
+            HttpMessageHandler = hanging,
+        };
+        var game = new GameAnalyticsClient(options);
+        await Task.Delay(TimeSpan.FromMilliseconds(300));
+
+        // The first event after a pause is on disk at once, not at the flush interval (an hour here).
+        game.Track("catch_butterfly", "p");
+        await GameAnalytics.Tests.Fixtures.StreamingHost.WaitUntilAsync(() => SpooledLines(spool.Path) == 1, "the first event reaches the folder", TimeSpan.FromSeconds(5));
+
+        // A full batch goes; its request hangs, and what the game tracks meanwhile still reaches the folder.
+        for (var i = 0; i < 4; i++)
+        {
+            game.Track("catch_butterfly", "p");
+        }
+
+        await requested.Task.WaitAsync(TimeSpan.FromSeconds(5));
+        for (var i = 0; i < 3; i++)
+        {
+            game.Track("catch_butterfly", "p");
+        }
+
+        await GameAnalytics.Tests.Fixtures.StreamingHost.WaitUntilAsync(() => SpooledLines(spool.Path) == 8, "events tracked during the request reach the folder", TimeSpan.FromSeconds(5));
+        await game.DisposeAsync();
+
+        await using var next = new GameAnalyticsClient(options);
+        Assert.Equal(8, next.PendingEvents);
+    }
+
+    [Fact]
     public void Backoff_doubles_with_jitter_up_to_its_cap_and_never_undercuts_retry_after()
     {
         var delays = new RetryDelays(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(60));
@@ -87,8 +134,11 @@ public sealed class DeliveryTests
         Content = new StringContent(JsonSerializer.Serialize(body, new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }), Encoding.UTF8, "application/json"),
     };
 
-    private sealed class AnsweringHandler(Func<HttpRequestMessage, Task<HttpResponseMessage>> answer) : HttpMessageHandler
+    private static int SpooledLines(string folder) =>
+        Directory.EnumerateFiles(folder, "*.ndjson").Sum(file => File.ReadAllLines(file).Length);
+
+    private sealed class AnsweringHandler(Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>> answer) : HttpMessageHandler
     {
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) => answer(request);
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) => answer(request, cancellationToken);
     }
 }
