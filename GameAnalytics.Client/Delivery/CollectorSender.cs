@@ -10,7 +10,6 @@ namespace GameAnalytics.Client.Delivery;
 /// <summary>Posts one batch to the collector's <c>/v1/events</c> and sorts its events by the answer.</summary>
 internal sealed class CollectorSender(HttpClient http, Uri collector, string? writeKey, TimeSpan timeout)
 {
-    private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
     private static readonly MediaTypeHeaderValue JsonType = new("application/json");
 
     private readonly Uri _events = new(collector, IngestRoutes.Events);
@@ -123,7 +122,7 @@ internal sealed class CollectorSender(HttpClient http, Uri collector, string? wr
             // An answer that accepted everything needs no per-event reading: the common case, kept cheap.
             var allAccepted = success && root.TryGetProperty("rejected", out var rejected) && rejected.ValueKind == JsonValueKind.Number && rejected.GetInt32() == 0;
             var results = !allAccepted && root.TryGetProperty("results", out var list) && list.ValueKind == JsonValueKind.Array
-                ? list.Deserialize<List<EventResult>>(Json)?.GroupBy(result => result.Index).ToDictionary(group => group.Key, group => group.First())
+                ? list.Deserialize<List<EventResult>>(ContractJson.Options)?.GroupBy(result => result.Index).ToDictionary(group => group.Key, group => group.First())
                 : null;
             var detail = root.TryGetProperty("detail", out var text) && text.ValueKind == JsonValueKind.String ? text.GetString()
                 : root.TryGetProperty("title", out text) && text.ValueKind == JsonValueKind.String ? text.GetString()

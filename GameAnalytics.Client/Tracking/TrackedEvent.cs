@@ -10,7 +10,6 @@ namespace GameAnalytics.Client.Tracking;
 /// </summary>
 internal sealed class TrackedEvent(Guid id, string eventType, byte[] json)
 {
-    private static readonly JsonSerializerOptions Options = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
     private static readonly JsonEncodedText EventTypeName = JsonEncodedText.Encode("event_type");
     private static readonly JsonEncodedText UserIdName = JsonEncodedText.Encode("user_id");
     private static readonly JsonEncodedText EventIdName = JsonEncodedText.Encode("event_id");
@@ -49,7 +48,7 @@ internal sealed class TrackedEvent(Guid id, string eventType, byte[] json)
             if (properties is not null)
             {
                 writer.WritePropertyName(PropertiesName);
-                JsonSerializer.Serialize(writer, properties, Options);
+                JsonSerializer.Serialize(writer, properties, ContractJson.Options);
             }
 
             writer.WriteEndObject();

@@ -1,6 +1,4 @@
 using System.Text.RegularExpressions;
-using System.Xml.Linq;
-using GameAnalytics.Tests.Fixtures;
 
 namespace GameAnalytics.Tests.AppHost.Engines;
 
@@ -12,8 +10,6 @@ namespace GameAnalytics.Tests.AppHost.Engines;
 /// </summary>
 public sealed partial class HadoopAndHiveConfigurationTests(ContainersModel model) : IClassFixture<ContainersModel>
 {
-    private static readonly string Containers = Path.Combine(Repository.Root, "GameAnalytics.AppHost", "containers");
-
     [Fact]
     public async Task Every_engine_finds_hdfs_and_the_metastore_and_keeps_its_data_on_a_volume()
     {
@@ -164,28 +160,12 @@ public sealed partial class HadoopAndHiveConfigurationTests(ContainersModel mode
     /// <summary>Every setting of the engines' files, by file (relative to containers/) and name.</summary>
     private static Dictionary<(string File, string Key), string> Settings()
     {
-        var settings = new Dictionary<(string File, string Key), string>();
-        foreach (var file in new[] { "hadoop/core-site.xml", "hadoop/hdfs-site.xml", "hive/core-site.xml", "hive/hive-site.xml", "spark/hive-site.xml" })
-        {
-            foreach (var property in XDocument.Load(Path.Combine(Containers, file)).Descendants("property"))
-            {
-                settings[(file, (string)property.Element("name")!)] = ((string)property.Element("value")!).Trim();
-            }
-        }
-
-        foreach (var line in File.ReadAllLines(Path.Combine(Containers, "spark", "spark-defaults.conf")).Where(line => line.Trim().Length > 0 && !line.StartsWith('#')))
-        {
-            var parts = line.Split((char[]?)null, 2, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            settings[("spark/spark-defaults.conf", parts[0])] = parts[1];
-        }
-
-        foreach (var line in File.ReadAllLines(Path.Combine(Containers, "presto", "catalog", "hive.properties")).Where(line => line.Contains('=') && !line.StartsWith('#')))
-        {
-            var parts = line.Split('=', 2, StringSplitOptions.TrimEntries);
-            settings[("presto/catalog/hive.properties", parts[0])] = parts[1];
-        }
-
-        return settings;
+        var files = new[] { "hadoop/core-site.xml", "hadoop/hdfs-site.xml", "hive/core-site.xml", "hive/hive-site.xml", "spark/hive-site.xml" }
+            .Select(file => (File: file, Values: EngineFiles.HadoopXml(file)))
+            .Append((File: "spark/spark-defaults.conf", Values: EngineFiles.SparkDefaults(File.ReadAllLines(EngineFiles.PathOf("spark/spark-defaults.conf")))))
+            .Append((File: "presto/catalog/hive.properties", Values: EngineFiles.Properties(File.ReadAllLines(EngineFiles.PathOf("presto/catalog/hive.properties")))));
+        return files.SelectMany(file => file.Values.Select(setting => (Key: (file.File, setting.Key), setting.Value)))
+            .ToDictionary(setting => setting.Key, setting => setting.Value);
     }
 
     [GeneratedRegex(@"^jdbc:derby:;databaseName=([^;]+)")]

@@ -1,7 +1,3 @@
-using System.Globalization;
-using System.Text.RegularExpressions;
-using GameAnalytics.Tests.Fixtures;
-
 namespace GameAnalytics.Tests.AppHost.Engines;
 
 /// <summary>
@@ -9,10 +5,8 @@ namespace GameAnalytics.Tests.AppHost.Engines;
 /// no room for the JVM's own memory (metaspace, threads, direct buffers) and the kernel kills the container under
 /// load, so each heap must stay within 80% of its container's limit, as Presto's deployment guide advises.
 /// </summary>
-public sealed partial class JvmMemoryTests(ContainersModel model) : IClassFixture<ContainersModel>
+public sealed class JvmMemoryTests(ContainersModel model) : IClassFixture<ContainersModel>
 {
-    private static readonly string Containers = Path.Combine(Repository.Root, "GameAnalytics.AppHost", "containers");
-
     [Theory]
     [InlineData("presto")]
     [InlineData("kafka")]
@@ -35,7 +29,7 @@ public sealed partial class JvmMemoryTests(ContainersModel model) : IClassFixtur
     [InlineData("-Xmx1G", null)]
     public void A_heap_too_close_to_its_limit_is_reported(string heap, string? limit)
     {
-        Assert.NotNull(Problem("presto", JvmBytes(XmxPattern().Match(heap).Groups[1].Value), limit is null ? null : MemoryBytes(limit["--memory=".Length..])));
+        Assert.NotNull(Problem("presto", EngineFiles.LastXmx([heap])!.Value, limit is null ? null : MemoryBytes(limit["--memory=".Length..])));
     }
 
     private static string? Problem(string container, long heap, long? limit) =>
@@ -49,13 +43,14 @@ public sealed partial class JvmMemoryTests(ContainersModel model) : IClassFixtur
         var environment = await model.EnvironmentAsync(container);
         return container switch
         {
-            "presto" => LastXmx(File.ReadAllLines(Path.Combine(Containers, "presto", "jvm.config"))),
-            "kafka" => LastXmx(environment["KAFKA_HEAP_OPTS"].Split(' ')),
+            "presto" => EngineFiles.LastXmx(File.ReadAllLines(EngineFiles.PathOf("presto/jvm.config")))!.Value,
+            "kafka" => EngineFiles.LastXmx(environment["KAFKA_HEAP_OPTS"].Split(' '))!.Value,
             // Hadoop 3's HADOOP_HEAPSIZE_MAX: a JVM size, megabytes when it has no unit.
-            "namenode" or "datanode" => JvmBytes(environment["HADOOP_HEAPSIZE_MAX"] is var size && char.IsDigit(size[^1]) ? size + "m" : size),
+            "namenode" or "datanode" => EngineFiles.JvmBytes(environment["HADOOP_HEAPSIZE_MAX"] is var size && char.IsDigit(size[^1]) ? size + "m" : size),
             // The apache/hive image's entrypoint starts the metastore with -Xmx1G before any SERVICE_OPTS.
-            "metastore" => LastXmx(["-Xmx1G", .. environment.GetValueOrDefault("SERVICE_OPTS", "").Split(' ')]),
-            "spark" or "spark-compaction" => JvmBytes(SparkDriverMemory()),
+            "metastore" => EngineFiles.LastXmx(["-Xmx1G", .. environment.GetValueOrDefault("SERVICE_OPTS", "").Split(' ')])!.Value,
+            "spark" or "spark-compaction" => EngineFiles.JvmBytes(
+                EngineFiles.SparkDefaults(File.ReadAllLines(EngineFiles.PathOf("spark/spark-defaults.conf"))).GetValueOrDefault("spark.driver.memory", "1g")),
             _ => throw new ArgumentOutOfRangeException(nameof(container)),
         };
     }
@@ -65,25 +60,6 @@ public sealed partial class JvmMemoryTests(ContainersModel model) : IClassFixtur
             ? MemoryBytes(memory["--memory=".Length..])
             : null;
 
-    private static string SparkDriverMemory() =>
-        File.ReadAllLines(Path.Combine(Containers, "spark", "spark-defaults.conf"))
-            .Select(line => line.Split((char[]?)null, 2, StringSplitOptions.RemoveEmptyEntries))
-            .LastOrDefault(parts => parts.Length == 2 && parts[0] == "spark.driver.memory")?[1].Trim()
-        ?? "1g";
-
-    private static long LastXmx(IEnumerable<string> options) =>
-        options.Select(option => XmxPattern().Match(option.Trim())).Where(match => match.Success).Select(match => JvmBytes(match.Groups[1].Value)).Last();
-
-    /// <summary>A JVM size: a number, then k, m, g or t in either case, multiples of 1,024.</summary>
-    private static long JvmBytes(string text)
-    {
-        var power = char.ToLowerInvariant(text[^1]) switch { 'k' => 1, 'm' => 2, 'g' => 3, 't' => 4, _ => 0 };
-        return long.Parse(power == 0 ? text : text[..^1], CultureInfo.InvariantCulture) * (long)Math.Pow(1024, power);
-    }
-
     /// <summary>Docker's and Podman's <c>--memory</c>: the same units as the JVM's (b, k, m, g).</summary>
-    private static long MemoryBytes(string text) => JvmBytes(text.TrimEnd('b', 'B'));
-
-    [GeneratedRegex(@"^-Xmx(\d+[kKmMgGtT]?)$")]
-    private static partial Regex XmxPattern();
+    private static long MemoryBytes(string text) => EngineFiles.JvmBytes(text.TrimEnd('b', 'B'));
 }

@@ -12,13 +12,13 @@ namespace GameAnalytics.Tests.AppHost.Engines;
 /// </summary>
 public sealed partial class PrestoConfigurationTests
 {
-    private static readonly string PrestoFolder = Path.Combine(Repository.Root, "GameAnalytics.AppHost", "containers", "presto");
+    private static readonly string PrestoFolder = EngineFiles.PathOf("presto");
 
     [Fact]
     public void The_memory_limits_fit_the_heap_as_presto_checks_at_start_up()
     {
         var problems = MemoryProblems(
-            Properties(File.ReadAllLines(Path.Combine(PrestoFolder, "config.properties"))),
+            EngineFiles.Properties(File.ReadAllLines(Path.Combine(PrestoFolder, "config.properties"))),
             File.ReadAllLines(Path.Combine(PrestoFolder, "jvm.config")));
 
         Assert.Empty(problems);
@@ -31,7 +31,7 @@ public sealed partial class PrestoConfigurationTests
     [InlineData("query.max-memory-per-node=256MB\nquery.max-total-memory-per-node=512MB\nmemory.heap-headroom-per-node=600MB", "heap headroom")]
     public void A_configuration_presto_refuses_is_reported(string config, string problem)
     {
-        var problems = MemoryProblems(Properties(config.Split('\n')), ["-Xmx1G"]);
+        var problems = MemoryProblems(EngineFiles.Properties(config.Split('\n')), ["-Xmx1G"]);
 
         Assert.Contains(problems, found => found.Contains(problem, StringComparison.Ordinal));
     }
@@ -39,7 +39,7 @@ public sealed partial class PrestoConfigurationTests
     /// <summary>LocalMemoryManager's start-up checks, with NodeMemoryConfig's defaults for what the file leaves out.</summary>
     private static List<string> MemoryProblems(IReadOnlyDictionary<string, string> config, IEnumerable<string> jvm)
     {
-        var heap = jvm.Select(line => XmxPattern().Match(line.Trim())).Where(match => match.Success).Select(match => JvmBytes(match.Groups[1].Value)).LastOrDefault();
+        var heap = EngineFiles.LastXmx(jvm) ?? 0;
         if (heap == 0)
         {
             return ["jvm.config sets no -Xmx: the heap, and so every default, depends on the container's memory"];
@@ -63,12 +63,6 @@ public sealed partial class PrestoConfigurationTests
         return problems;
     }
 
-    private static Dictionary<string, string> Properties(IEnumerable<string> lines) =>
-        lines.Select(line => line.Trim())
-            .Where(line => line.Length > 0 && !line.StartsWith('#'))
-            .Select(line => line.Split('=', 2))
-            .ToDictionary(parts => parts[0].Trim(), parts => parts[1].Trim());
-
     /// <summary>Airlift's DataSize, as Presto reads its properties: units B to PB, multiples of 1,024.</summary>
     private static long DataSizeBytes(string text)
     {
@@ -77,16 +71,6 @@ public sealed partial class PrestoConfigurationTests
         var power = Array.IndexOf(["B", "kB", "MB", "GB", "TB", "PB"], match.Groups[2].Value);
         return (long)(double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) * Math.Pow(1024, power));
     }
-
-    /// <summary>The JVM's -Xmx size: a number, then k, m, g or t in either case, multiples of 1,024.</summary>
-    private static long JvmBytes(string text)
-    {
-        var power = char.ToLowerInvariant(text[^1]) switch { 'k' => 1, 'm' => 2, 'g' => 3, 't' => 4, _ => 0 };
-        return long.Parse(power == 0 ? text : text[..^1], CultureInfo.InvariantCulture) * (long)Math.Pow(1024, power);
-    }
-
-    [GeneratedRegex(@"^-Xmx(\d+[kKmMgGtT]?)$")]
-    private static partial Regex XmxPattern();
 
     [GeneratedRegex(@"^(\d+(?:\.\d+)?)\s*(B|kB|MB|GB|TB|PB)$")]
     private static partial Regex DataSizePattern();
