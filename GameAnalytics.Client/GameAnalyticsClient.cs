@@ -21,7 +21,8 @@ public sealed class GameAnalyticsClient : IDisposable, IAsyncDisposable
 
     private readonly GameAnalyticsClientOptions _options;
     private readonly ConcurrentQueue<TrackedEvent> _queue = new();
-    private readonly SemaphoreSlim _wake = new(0);
+    // At most one wake-up is held: one taken after the loop looked at its state only costs an extra turn.
+    private readonly SemaphoreSlim _wake = new(0, 1);
     private readonly CancellationTokenSource _stopping = new();
     private readonly CancellationTokenSource _abort = new();
     private readonly object _flushesLock = new();
@@ -35,7 +36,6 @@ public sealed class GameAnalyticsClient : IDisposable, IAsyncDisposable
     private long _settled;
     private long _queuedBytes;
     private long _dropped;
-    private int _wakeRequested;
     private int _flushRequested;
     private int _disposed;
 
@@ -79,7 +79,7 @@ public sealed class GameAnalyticsClient : IDisposable, IAsyncDisposable
     public event EventHandler<SendFailedEventArgs>? SendFailed;
 
     /// <summary>Events tracked (or left by an earlier run) and not yet delivered, rejected or dropped.</summary>
-    public long PendingEvents => Interlocked.Read(ref _tracked) - Interlocked.Read(ref _settled);
+    public long PendingEvents => Math.Max(0, Interlocked.Read(ref _tracked) - Interlocked.Read(ref _settled));
 
     /// <summary>Events dropped since this client started, whatever the reason.</summary>
     public long DroppedEvents => Interlocked.Read(ref _dropped);
@@ -108,8 +108,9 @@ public sealed class GameAnalyticsClient : IDisposable, IAsyncDisposable
             return tracked.Id;
         }
 
-        Interlocked.Increment(ref _tracked);
+        // Counted once queued, so a flush never waits for an event the sender cannot see yet.
         _queue.Enqueue(tracked);
+        Interlocked.Increment(ref _tracked);
         var queued = Interlocked.Add(ref _queuedBytes, Size(tracked));
         var dropped = 0;
         while (queued > _options.MaxSpoolBytes && _queue.TryDequeue(out var oldest))
@@ -347,7 +348,6 @@ public sealed class GameAnalyticsClient : IDisposable, IAsyncDisposable
 
     private async Task WaitAsync(TimeSpan wait)
     {
-        Volatile.Write(ref _wakeRequested, 0);
         try
         {
             await _wake.WaitAsync(wait < TimeSpan.FromMilliseconds(1) ? TimeSpan.FromMilliseconds(1) : wait, _stopping.Token).ConfigureAwait(false);
@@ -360,16 +360,22 @@ public sealed class GameAnalyticsClient : IDisposable, IAsyncDisposable
 
     private void Wake()
     {
-        if (Interlocked.Exchange(ref _wakeRequested, 1) == 0)
+        if (_wake.CurrentCount > 0)
         {
-            try
-            {
-                _wake.Release();
-            }
-            catch (ObjectDisposedException)
-            {
-                // Disposed meanwhile: nothing left to wake.
-            }
+            return;
+        }
+
+        try
+        {
+            _wake.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+            // Another thread woke it meanwhile.
+        }
+        catch (ObjectDisposedException)
+        {
+            // Disposed meanwhile: nothing left to wake.
         }
     }
 

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net;
 using GameAnalytics.Client;
 
@@ -18,7 +17,9 @@ internal sealed class ClientBatchWorker : IRequestWorker
     private readonly SimulationStats _stats;
     private readonly HttpMessageHandler _handler;
     private readonly string? _spool;
-    private readonly ConcurrentDictionary<Guid, Behaviour> _pending = new();
+    // The sender may settle an event before Track's caller has recorded it: both sides hold this lock.
+    private readonly Lock _pendingLock = new();
+    private readonly Dictionary<Guid, Behaviour> _pending = [];
     private GameAnalyticsClient _client;
     private string _lastFailure = FailureCauses.Timeout;
     private string? _lastFailureExample;
@@ -36,11 +37,14 @@ internal sealed class ClientBatchWorker : IRequestWorker
 
     public async Task SendAsync(TrafficUnit unit, CancellationToken stopping)
     {
-        for (var i = 0; i < unit.Count; i++)
+        lock (_pendingLock)
         {
-            var simulated = _plan.EventAt(unit.FirstEvent + i);
-            _stats.Sent(simulated.Behaviour, 1);
-            _pending[_client.Track(simulated.Behaviour.EventType, _target.UserName(simulated.User))] = simulated.Behaviour;
+            for (var i = 0; i < unit.Count; i++)
+            {
+                var simulated = _plan.EventAt(unit.FirstEvent + i);
+                _stats.Sent(simulated.Behaviour, 1);
+                _pending[_client.Track(simulated.Behaviour.EventType, _target.UserName(simulated.User))] = simulated.Behaviour;
+            }
         }
 
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stopping);
@@ -66,7 +70,10 @@ internal sealed class ClientBatchWorker : IRequestWorker
         }
         catch (OperationCanceledException)
         {
-            _stats.Stopped(_pending.Count);
+            lock (_pendingLock)
+            {
+                _stats.Stopped(_pending.Count);
+            }
         }
     }
 
@@ -115,11 +122,14 @@ internal sealed class ClientBatchWorker : IRequestWorker
     private void OnDelivered(object? sender, EventsDeliveredEventArgs delivered)
     {
         _stats.Answered(delivered.Elapsed);
-        foreach (var sent in delivered.Events)
+        lock (_pendingLock)
         {
-            if (_pending.TryRemove(sent.EventId, out var behaviour))
+            foreach (var sent in delivered.Events)
             {
-                _stats.Record(behaviour, Outcome.Accepted);
+                if (_pending.Remove(sent.EventId, out var behaviour))
+                {
+                    _stats.Record(behaviour, Outcome.Accepted);
+                }
             }
         }
     }
@@ -127,9 +137,13 @@ internal sealed class ClientBatchWorker : IRequestWorker
     private void OnRejected(object? sender, EventRejectedEventArgs rejected)
     {
         // Only this run's events count: a spool folder may hold an earlier run's too.
-        if (!_pending.TryRemove(rejected.Event.EventId, out var behaviour))
+        Behaviour? behaviour;
+        lock (_pendingLock)
         {
-            return;
+            if (!_pending.Remove(rejected.Event.EventId, out behaviour))
+            {
+                return;
+            }
         }
 
         _stats.Record(behaviour, Outcome.Rejected);
@@ -157,15 +171,11 @@ internal sealed class ClientBatchWorker : IRequestWorker
 
     private List<Behaviour> TakePending()
     {
-        var taken = new List<Behaviour>();
-        foreach (var id in _pending.Keys)
+        lock (_pendingLock)
         {
-            if (_pending.TryRemove(id, out var behaviour))
-            {
-                taken.Add(behaviour);
-            }
+            var taken = _pending.Values.ToList();
+            _pending.Clear();
+            return taken;
         }
-
-        return taken;
     }
 }

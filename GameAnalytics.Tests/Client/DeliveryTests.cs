@@ -115,6 +115,42 @@ public sealed class DeliveryTests
     }
 
     [Fact]
+    public async Task A_flush_that_follows_the_previous_one_at_once_is_never_missed()
+    {
+        // A game (or gamectl) that tracks a batch and flushes the moment its last flush completed: the sender is then
+        // between settling and sleeping, and a wake-up lost there would hold the flush for the whole flush interval.
+        var handler = new AnsweringHandler(async (request, _) =>
+        {
+            var sent = JsonDocument.Parse(await request.Content!.ReadAsStringAsync()).RootElement;
+            return Json(HttpStatusCode.Accepted, new { accepted = sent.GetArrayLength(), rejected = 0, results = Array.Empty<object>() });
+        });
+        // Games on every core make the narrow window between settling and sleeping likely to be hit.
+        await Task.WhenAll(Enumerable.Range(0, 2 * Environment.ProcessorCount).Select(_ => Task.Run(async () =>
+        {
+            await using var client = new GameAnalyticsClient(new GameAnalyticsClientOptions
+            {
+                CollectorUri = new Uri("http://collector.test"),
+                BatchSize = 4,
+                FlushInterval = TimeSpan.FromHours(1),
+                HttpMessageHandler = handler,
+            });
+
+            for (var round = 0; round < 1_000; round++)
+            {
+                for (var i = 0; i < 4; i++)
+                {
+                    client.Track("catch_butterfly", "p1");
+                }
+
+                var flush = client.FlushAsync();
+                Assert.True(await Task.WhenAny(flush, Task.Delay(TimeSpan.FromSeconds(10))) == flush, $"flush {round} still waits after 10 s with {client.PendingEvents} events pending");
+            }
+
+            Assert.Equal(0, client.PendingEvents);
+        })));
+    }
+
+    [Fact]
     public void Backoff_doubles_with_jitter_up_to_its_cap_and_never_undercuts_retry_after()
     {
         var delays = new RetryDelays(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(60));
