@@ -226,9 +226,11 @@ public sealed class GameAnalyticsClient : IDisposable, IAsyncDisposable
         {
             try
             {
+                // The request first: every event a flush waits for was queued before it, so the move below takes them all.
+                var flushRequested = Interlocked.Exchange(ref _flushRequested, 0) == 1;
                 MoveQueueToSpool();
                 var now = DateTimeOffset.UtcNow;
-                if (Interlocked.Exchange(ref _flushRequested, 0) == 1 || now - (_spool.OpenSince ?? now) >= _options.FlushInterval)
+                if (flushRequested || now - (_spool.OpenSince ?? now) >= _options.FlushInterval)
                 {
                     _spool.Seal();
                 }

@@ -117,14 +117,15 @@ public sealed class DeliveryTests
     [Fact]
     public async Task A_flush_that_follows_the_previous_one_at_once_is_never_missed()
     {
-        // A game (or gamectl) that tracks a batch and flushes the moment its last flush completed: the sender is then
-        // between settling and sleeping, and a wake-up lost there would hold the flush for the whole flush interval.
+        // A game (or gamectl) that tracks and flushes the moment its last flush completed, while the sender is still
+        // turning: a wake-up lost between settling and sleeping, or a flush request read after the queue was moved,
+        // would hold the flush for the whole flush interval.
         var handler = new AnsweringHandler(async (request, _) =>
         {
             var sent = JsonDocument.Parse(await request.Content!.ReadAsStringAsync()).RootElement;
             return Json(HttpStatusCode.Accepted, new { accepted = sent.GetArrayLength(), rejected = 0, results = Array.Empty<object>() });
         });
-        // Games on every core make the narrow window between settling and sleeping likely to be hit.
+        // Games on every core make those narrow windows likelier to be hit.
         await Task.WhenAll(Enumerable.Range(0, 2 * Environment.ProcessorCount).Select(_ => Task.Run(async () =>
         {
             await using var client = new GameAnalyticsClient(new GameAnalyticsClientOptions
@@ -137,7 +138,8 @@ public sealed class DeliveryTests
 
             for (var round = 0; round < 1_000; round++)
             {
-                for (var i = 0; i < 4; i++)
+                // Part of a batch (sealed by the flush alone), a full one, and one and a bit.
+                for (var i = 0; i < round % 6 + 1; i++)
                 {
                     client.Track("catch_butterfly", "p1");
                 }
