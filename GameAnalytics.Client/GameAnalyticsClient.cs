@@ -198,6 +198,9 @@ public sealed class GameAnalyticsClient : IDisposable, IAsyncDisposable
         _abort.Cancel();
         Wake();
         await _loop.ConfigureAwait(false);
+
+        // A Track on another thread may have queued its event after the sender's last turn: spool or report it too.
+        MoveQueueToSpool();
         if (_options.SpoolDirectory is null && _spool.Count > 0)
         {
             Drop(_spool.Count, DropReason.Disposed);
